@@ -1,0 +1,555 @@
+package dev.raceless.refcount;
+
+import dev.raceless.internal.Stripes;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A striped use count whose {@link #tryAcquire()} fails once unloading has begun, with exact
+ * detection of the last release: the module use count of the 2002 "raceless module interface"
+ * thread, for the JVM.
+ *
+ * <p>A count is in one of three states: {@link State#LIVE LIVE} (uses may be taken),
+ * {@link State#GOING GOING} (unloading: no new use may be taken, uses held may still be handed on
+ * and are released one by one) and {@link State#DEAD DEAD} (no use is held and none can be taken in
+ * this life). The release that empties a {@code GOING} count makes it {@code DEAD} and completes
+ * {@link #termination()}. {@link #reopen()} starts a new life.
+ *
+ * <p><b>The rule.</b> A use is taken by announcing it on the caller's stripe and then reading the
+ * state; a shutdown writes the state and then counts every stripe. Because both sides are
+ * sequentially consistent, at least one of them sees the other: either the taker sees
+ * {@code GOING} and backs out, or the count sees the use.
+ *
+ * <p><b>Striping.</b> Each thread increments a cell of its own (chosen from its thread id, padded to
+ * 128 bytes), so threads do not share a cache line on the hot path. A use may be released on a
+ * different thread, and so on a different stripe, from the one that took it: the count keeps
+ * separate monotonic totals of acquires and releases and sums all releases before all acquires, so
+ * it never reads zero while a use is held.
+ *
+ * <p><b>Unloading.</b> {@link #shutdown()} moves a live count to {@code GOING} at once: every
+ * {@code tryAcquire()} that starts after {@code shutdown()} returned fails. There is no window of
+ * grace as in Linux's {@code percpu_ref_kill}. {@link #tryShutdown()} is all or nothing: it either
+ * leaves the count {@code DEAD} or leaves it {@code LIVE} exactly as it was. While it runs,
+ * {@code tryAcquire()} calls racing with it may fail spuriously: the module "could briefly
+ * disappear", as the seed of this library accepts; retrying is always safe.
+ *
+ * <p><b>Hand-off.</b> A holder may pass a use on with {@link #acquire()}, which never fails while a
+ * use is held, even while {@code GOING}: that is how a call already running finishes its work.
+ *
+ * <p><b>Progress.</b> {@code tryAcquire()}, {@code acquire()} and {@code release()} are wait-free
+ * and allocate nothing; in the {@code LIVE} state each is one atomic add on the caller's stripe and
+ * one read of the state. While {@code GOING}, a release also sums all stripes (O(stripes)) to find
+ * out whether it was the last. {@code shutdown()}, {@code tryShutdown()} and {@code reopen()} are
+ * lock-free. The {@code await} methods park; they never use monitors, so virtual threads are not
+ * pinned.
+ *
+ * <p><b>Memory consistency effects.</b> Actions in a thread prior to calling {@code release()}
+ * happen-before the completion of {@link #termination()} for that life, the return of
+ * {@link #awaitTermination()} and a {@code true} result of {@link #tryShutdown()}. Actions prior
+ * to {@code shutdown()} happen-before every failed {@code tryAcquire()} that observed it.
+ * These claims are checked by the jcstress tests {@code TryAcquireVsShutdown},
+ * {@code TryAcquireVsTryShutdown}, {@code TwoLastReleases}, {@code HandOffDuringGoing} and
+ * {@code AwaitTerminationWakes} (module {@code stress-tests}), and by the multi-threaded
+ * {@code HandOffAcrossStripesStress}.
+ *
+ * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. A release without a
+ * matching acquire is detected when it reaches a {@code DEAD} count or would make the count
+ * negative (both throw {@link IllegalStateException} and leave the count as it was); while
+ * {@code LIVE} the count cannot tell a surplus release by one holder from a legitimate release by
+ * another, so such misuse surfaces later, at a release or shutdown that finds the count negative.
+ *
+ * <p><b>Sample usage.</b> A subsystem calling into a module that may be unloaded:
+ * <pre> {@code
+ * class Module {
+ *   final UseCount uses = new UseCount();
+ *
+ *   Result call(Request r) {
+ *     if (!uses.tryAcquire())
+ *       return Result.GONE;          // unloading: behave as if not registered
+ *     try {
+ *       return serve(r);
+ *     } finally {
+ *       uses.release();
+ *     }
+ *   }
+ *
+ *   boolean tryUnload() {            // never blocks
+ *     if (!uses.tryShutdown())
+ *       return false;                // busy: nothing changed
+ *     freeEverything();              // no call is running and none can start
+ *     return true;
+ *   }
+ * }}</pre>
+ */
+public final class UseCount {
+    /*
+     * Implementation notes.
+     *
+     * Design goal: the cheapest possible tryAcquire/release pair that still gives a zero test one
+     * can free memory on. LongAdder is fast but its sum is not a zero test; AtomicLong is exact
+     * but every user hits one line; percpu_ref is both but tryget keeps succeeding until the kill
+     * is confirmed after a grace period. Here the state word makes tryAcquire fail the moment
+     * shutdown returns, and the Piggin-safe stripe sum (internal.Stripes) finds the exact zero.
+     *
+     * State word (state, a volatile long):
+     *
+     *   bits 63..3  seq    incremented by every transition, so a word is never seen twice (no ABA)
+     *   bits  2..0  phase  LIVE=0, TRYING=1, GOING=2, DEAD=3, OPENING=4
+     *
+     *   LIVE     uses may be taken
+     *   TRYING   tryShutdown is counting; reported as GOING; may roll back to LIVE
+     *   GOING    shutdown committed; cannot roll back
+     *   DEAD     this life is over; termination completed
+     *   OPENING  reopen is installing the next life's future; reported as DEAD
+     *
+     *   LIVE --shutdown--> GOING --last release / shutdown's own count--> DEAD
+     *   LIVE --tryShutdown--> TRYING --count is zero--> DEAD
+     *                         TRYING --busy--> LIVE (rollback)
+     *                         TRYING --shutdown--> GOING (commits it)
+     *   DEAD --reopen--> OPENING --> LIVE (next life)
+     *
+     * Counts: stripes holds monotonic totals of ups (acquires, including tryAcquire's tentative
+     * up) and downs (releases and back-outs). pending() = ups - downs, downs summed first.
+     *
+     * Invariants:
+     *   1. With correct use, pending() >= the number of uses held (never a false zero).
+     *   2. Only a CAS from a TRYING or GOING word w to DEAD ends a life, and it is made only by a
+     *      thread that read w before counting pending() == 0.
+     *   3. The termination future of a life is installed before the life's LIVE word is
+     *      published and is not replaced until the life is DEAD.
+     *   4. A tryAcquire returns true only if it read LIVE after its up became visible.
+     *
+     * Proof sketch, tryAcquire vs shutdown (jcstress TryAcquireVsShutdown): the taker does
+     * xadd(up); read(state). The shutdown does cas(state: LIVE->GOING); read all cells. All four
+     * are synchronization actions, totally ordered. If the taker's read comes after the CAS it sees
+     * GOING (or a later word) and fails. Otherwise its up precedes its read, which precedes the
+     * CAS, which precedes the count: the count sees the use, so the shutdown cannot reach zero
+     * until that use is released. Release/acquire ordering alone would allow both sides to miss
+     * each other (the store->load, Dekker, outcome); that is why the up is an xadd and the state
+     * write is a CAS, both volatile.
+     *
+     * Proof sketch, no false zero with hand-off across stripes (HandOffAcrossStripesStress,
+     * HandOffDuringGoing): see internal.Stripes. A hand-off acquire() by a holder happens-before
+     * the holder's own release; if the counter sees that release in its downs pass it sees the
+     * hand-off's up in its ups pass.
+     *
+     * Proof sketch, exactly one completion (TwoLastReleases): completion follows a successful CAS
+     * from a GOING/TRYING word to DEAD; each word is CASed at most once successfully; the future
+     * completed is the one read before the CAS, which by invariant 3 belongs to the life that the
+     * word belongs to. A stale finisher from an older life (or an older TRYING window) fails its
+     * CAS because seq moved on.
+     *
+     * Proof sketch, all-or-nothing tryShutdown (TryAcquireVsTryShutdown): TRYING refuses new
+     * tryAcquires exactly as GOING does; if the count is not zero the rollback CAS restores LIVE
+     * with a fresh seq. If the rollback CAS fails, only two moves from TRYING exist: to DEAD (a
+     * last release finished it: return true) or to GOING (a concurrent shutdown() committed it:
+     * the count is no longer LIVE because of that call, not this one).
+     *
+     * Happens-before for termination: every release is an xadd on a down cell; a counter's
+     * volatile read of a cell synchronizes-with the last xadd on it, and earlier xadds on the same
+     * cell are ordered before it by the RMW chain. So all releases happen-before the finisher's
+     * count, its CAS to DEAD, and the future's completion.
+     *
+     * Misuse: pending() < 0 is impossible with correct use (every counted down has its up
+     * counted), so it proves a release without an acquire. The release that finds it undoes
+     * itself with a compensating up and throws. A release that finds DEAD does the same. Neither
+     * moves the state, so misuse never produces DEAD.
+     *
+     * Rejected: switching to one central atomic at shutdown (percpu_ref's mode switch) needs a
+     * grace period before tryget can be trusted to fail; here failing at once is the contract.
+     * Counting only on release from the stripe of the take needs a token the signature does not
+     * have. A lock for transitions would make shutdown blocking.
+     *
+     * Order of this file: public API (taking, releasing, shutting down, waiting, reopening,
+     * inspection), then the slow paths, then the state-word helpers and VarHandle mechanics.
+     */
+
+    /** The life cycle of a use count. */
+    public enum State {
+        /** Uses may be taken. */
+        LIVE,
+        /** Unloading has begun (or a {@code tryShutdown} is counting): no new use can be taken. */
+        GOING,
+        /** No use is held and none can be taken in this life. */
+        DEAD
+    }
+
+    private static final int LIVE = 0;
+    private static final int TRYING = 1;
+    private static final int GOING = 2;
+    private static final int DEAD = 3;
+    private static final int OPENING = 4;
+    private static final int PHASE_BITS = 3;
+    private static final long PHASE_MASK = (1L << PHASE_BITS) - 1;
+
+    private final Stripes stripes;
+    /** The state word; see the implementation notes. */
+    private volatile long state;
+    /** This life's termination; replaced only by reopen, while the phase is OPENING. */
+    private volatile CompletableFuture<Void> termination = new CompletableFuture<>();
+
+    /** Creates a live count with no use held, with a stripe count chosen from the CPU count. */
+    public UseCount() {
+        this(Stripes.defaultStripes());
+    }
+
+    /**
+     * Creates a live count with no use held.
+     *
+     * @param stripes the number of stripes, a power of two, at least 1
+     * @throws IllegalArgumentException if {@code stripes} is not a positive power of two
+     */
+    public UseCount(int stripes) {
+        this.stripes = new Stripes(stripes);
+    }
+
+    // ---------------------------------------------------------------- taking and releasing
+
+    /**
+     * Takes a use if the count is {@code LIVE}. Never blocks.
+     *
+     * <p>Failure is definitive when it follows a {@link #shutdown()} that has returned. While a
+     * {@link #tryShutdown()} is running, failure may be spurious: the count may be {@code LIVE}
+     * again a moment later.
+     *
+     * @return {@code true} if a use was taken; the caller must {@link #release()} it
+     */
+    public boolean tryAcquire() {
+        stripes.up(); // xadd, a full fence: the up is visible before the state is read (Dekker)
+        if (phase(state) == LIVE) { // pairs with the CAS to TRYING/GOING in (try)shutdown
+            return true;
+        }
+        backOut();
+        return false;
+    }
+
+    /**
+     * Takes another use on behalf of a caller that already holds one, for example to hand a call
+     * in progress on to another thread. Legal while {@code LIVE} or {@code GOING}: a count with a
+     * use held cannot be {@code DEAD}.
+     *
+     * @throws IllegalStateException if the count is {@code DEAD}, which proves that the caller
+     *         holds no use; the count is left as it was
+     */
+    public void acquire() {
+        stripes.up(); // xadd; see tryAcquire
+        int ph = phase(state);
+        if (ph == DEAD || ph == OPENING) {
+            backOut();
+            throw new IllegalStateException(
+                    "acquire() on a DEAD UseCount: acquire() hands on a use the caller already holds, "
+                            + "and no use is held in a dead life; take a first use with tryAcquire()");
+        }
+    }
+
+    /**
+     * Drops a use. The release that empties a {@code GOING} count makes it {@code DEAD} and
+     * completes {@link #termination()}.
+     *
+     * @throws IllegalStateException if the count is {@code DEAD} or the release would make the
+     *         count negative: the caller released a use it did not hold. The count is left as it
+     *         was.
+     */
+    public void release() {
+        stripes.down(); // xadd, a full fence: the down is visible before the state is read
+        long s = state;
+        if (phase(s) != LIVE) {
+            releaseSlow(s);
+        }
+    }
+
+    // ---------------------------------------------------------------- shutting down
+
+    /**
+     * Begins unloading: moves a {@code LIVE} count to {@code GOING}, or straight to {@code DEAD}
+     * when no use is held. Idempotent; does nothing on a {@code GOING} or {@code DEAD} count.
+     * Never blocks. Every {@link #tryAcquire()} that starts after this method returned fails
+     * (until a {@link #reopen()}).
+     *
+     * @throws IllegalStateException if the count is found negative (a release without a matching
+     *         acquire happened earlier); the count is then left {@code LIVE}, as it was
+     */
+    public void shutdown() {
+        for (;;) {
+            long s = state;
+            int ph = phase(s);
+            if (ph != LIVE && ph != TRYING) {
+                return; // GOING, DEAD, OPENING (logically DEAD): nothing to do
+            }
+            // From TRYING this commits a tryShutdown in progress: it can no longer roll back, and
+            // its own count can no longer finish it (its word is gone), so we count here.
+            long g = next(s, GOING);
+            if (casState(s, g)) {
+                if (finishIfZero(g) < 0) {
+                    casState(g, next(g, LIVE)); // undo; fails only if the count moved on
+                    throw negativeCount("shutdown()");
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Unloads if no use is held, all or nothing. Never blocks.
+     *
+     * <p>Returns {@code true} if the count is {@code DEAD} on return: no use is held and none can
+     * be taken in this life. Returns {@code false} if a use was held: then a {@code LIVE} count is
+     * left {@code LIVE}, exactly as if this method had not been called, and a {@code GOING} count
+     * (from an earlier {@link #shutdown()}) stays {@code GOING}.
+     *
+     * <p>{@code false} may be spurious: a {@code tryAcquire()} that raced with this call and backed
+     * out is counted as busy for the instant it took. {@link #tryAcquire()} calls racing with this
+     * method may fail spuriously.
+     *
+     * @return whether the count is {@code DEAD}
+     * @throws IllegalStateException if the count is found negative (a release without a matching
+     *         acquire happened earlier); the count is left as it was
+     */
+    public boolean tryShutdown() {
+        for (;;) {
+            long s = state;
+            switch (phase(s)) {
+                case LIVE: {
+                    long t = next(s, TRYING);
+                    if (!casState(s, t)) {
+                        continue;
+                    }
+                    long pending = finishIfZero(t);
+                    if (pending == 0) {
+                        return true;
+                    }
+                    if (casState(t, next(t, LIVE))) { // roll back: nothing changed
+                        if (pending < 0) {
+                            throw negativeCount("tryShutdown()");
+                        }
+                        return false;
+                    }
+                    // From TRYING only two moves exist: a last release finished it (DEAD), or
+                    // shutdown() committed it (GOING, because of that call, not this one).
+                    return isDead(state);
+                }
+                case TRYING: // another tryShutdown is counting: count too, never wait for it
+                case GOING:
+                    if (finishIfZero(s) < 0) {
+                        throw negativeCount("tryShutdown()");
+                    }
+                    return isDead(state);
+                default: // DEAD, OPENING (logically DEAD)
+                    return true;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /**
+     * A future completed when the life current at this call becomes {@code DEAD}. Completing or
+     * cancelling the returned future does not affect this count.
+     */
+    public CompletableFuture<Void> termination() {
+        return currentTermination().copy();
+    }
+
+    /**
+     * Waits until the life current at this call is {@code DEAD}. Parks; does not pin a virtual
+     * thread.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitTermination() throws InterruptedException {
+        try {
+            currentTermination().get();
+        } catch (ExecutionException e) {
+            throw new AssertionError("termination is only ever completed normally", e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} until the life current at this call is {@code DEAD}.
+     *
+     * @return {@code true} if it is dead, {@code false} if the time ran out first
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
+        }
+        CompletableFuture<Void> f = currentTermination();
+        if (f.isDone()) {
+            return true;
+        }
+        try {
+            f.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new AssertionError("termination is only ever completed normally", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reopening
+
+    /**
+     * Starts a new life: moves a {@code DEAD} count to {@code LIVE} with no use held. Nothing from
+     * the old life (a late back-out, a stale completion) affects the new one.
+     *
+     * @return {@code true} if this call reopened the count; {@code false} if it was not
+     *         {@code DEAD} (or another reopen won)
+     */
+    public boolean reopen() {
+        long s = state;
+        if (phase(s) != DEAD) {
+            return false;
+        }
+        long o = next(s, OPENING);
+        if (!casState(s, o)) {
+            return false;
+        }
+        termination = new CompletableFuture<>(); // invariant 3: installed before LIVE is published
+        state = next(o, LIVE);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** The current state. A {@code tryShutdown()} in progress reports {@code GOING}. */
+    public State state() {
+        switch (phase(state)) {
+            case LIVE:
+                return State.LIVE;
+            case TRYING:
+            case GOING:
+                return State.GOING;
+            default:
+                return State.DEAD;
+        }
+    }
+
+    /**
+     * The number of uses held. Not an atomic snapshot: while uses are taken and released
+     * concurrently the result may be too large (never too small under correct use). Exact when
+     * nothing is in flight. Negative only after misuse (more releases than acquires).
+     */
+    public long estimate() {
+        return stripes.pending();
+    }
+
+    /** The number of stripes. */
+    public int stripes() {
+        return stripes.stripes();
+    }
+
+    @Override
+    public String toString() {
+        return "UseCount[" + state() + ", ~" + estimate() + " held, " + stripes() + " stripes]";
+    }
+
+    // ---------------------------------------------------------------- slow paths
+
+    /**
+     * Undoes the up of a tryAcquire that found the count not LIVE. The back-out may be the last
+     * down a GOING count was waiting for, so it checks for zero like a release; unlike a release it
+     * is never misuse, whatever state it finds.
+     */
+    private void backOut() {
+        stripes.down();
+        long s = state;
+        if (isClosing(s)) {
+            finishIfZero(s);
+        }
+    }
+
+    /** A release that found the count not LIVE: maybe the last one, maybe misuse. Kept out of line. */
+    private void releaseSlow(long s) {
+        int ph = phase(s);
+        if (ph == DEAD || ph == OPENING) {
+            stripes.up(); // compensate: leave the count as it was
+            throw new IllegalStateException(
+                    "release() on a DEAD UseCount: no use is held in a dead life, so this release "
+                            + "has no matching acquire (a double release?)");
+        }
+        if (finishIfZero(s) < 0) {
+            stripes.up(); // compensate: leave the count as it was
+            throw negativeCount("release()");
+        }
+    }
+
+    /**
+     * Counts the uses held and, if there are none, ends the life whose TRYING or GOING word is
+     * {@code s}. Safe to call by any number of threads: exactly one CAS to DEAD succeeds.
+     *
+     * @return the count read: 0 if the life is now over (by this call or another), positive if
+     *         busy, negative after misuse
+     */
+    private long finishIfZero(long s) {
+        long pending = stripes.pending(); // downs before ups: never a false zero
+        if (pending == 0) {
+            CompletableFuture<Void> f = termination; // read before the CAS: invariant 3
+            if (casState(s, next(s, DEAD))) {
+                f.complete(null);
+            }
+        }
+        return pending;
+    }
+
+    private CompletableFuture<Void> currentTermination() {
+        for (;;) {
+            long s = state;
+            CompletableFuture<Void> f = termination;
+            if (phase(s) != OPENING && state == s) { // seqlock-style: f belongs to the life of s
+                return f;
+            }
+            Thread.onSpinWait(); // a reopen is between its two writes
+        }
+    }
+
+    private static IllegalStateException negativeCount(String operation) {
+        return new IllegalStateException(operation + " found more releases than acquires on this UseCount: "
+                + "release() was called without a matching acquire; the count was left as it was");
+    }
+
+    // ---------------------------------------------------------------- state word
+
+    private static int phase(long word) {
+        return (int) (word & PHASE_MASK);
+    }
+
+    /** The word after a transition to {@code phase}: the seq moves on, so no word repeats. */
+    private static long next(long word, int phase) {
+        return ((word >>> PHASE_BITS) + 1) << PHASE_BITS | phase;
+    }
+
+    private static boolean isClosing(long word) {
+        int ph = phase(word);
+        return ph == TRYING || ph == GOING;
+    }
+
+    private static boolean isDead(long word) {
+        int ph = phase(word);
+        return ph == DEAD || ph == OPENING;
+    }
+
+    private boolean casState(long expected, long update) {
+        return STATE.compareAndSet(this, expected, update);
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(UseCount.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

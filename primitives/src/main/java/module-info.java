@@ -1,0 +1,11 @@
+/**
+ * raceless: striped use counts and grace periods for unloading code while calls into it may be in
+ * flight.
+ *
+ * <p>The API lives in {@code dev.raceless.refcount} ({@link dev.raceless.refcount.UseCount}) and
+ * {@code dev.raceless.grace} ({@link dev.raceless.grace.GraceDomain}); {@code dev.raceless.internal}
+ * (stripe layout and VarHandle helpers) is not exported.
+ */
+module dev.raceless {
+    exports dev.raceless.refcount;
+}
