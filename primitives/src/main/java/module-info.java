@@ -8,4 +8,5 @@
  */
 module dev.raceless {
     exports dev.raceless.refcount;
+    exports dev.raceless.grace;
 }
