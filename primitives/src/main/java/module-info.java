@@ -3,10 +3,13 @@
  * flight.
  *
  * <p>The API lives in {@code dev.raceless.refcount} ({@link dev.raceless.refcount.UseCount}) and
- * {@code dev.raceless.grace} ({@link dev.raceless.grace.GraceDomain}); {@code dev.raceless.internal}
+ * {@code dev.raceless.grace} ({@link dev.raceless.grace.GraceDomain}), {@code dev.raceless.registry}
+ * and {@code dev.raceless.loader}; {@code dev.raceless.internal}
  * (stripe layout and VarHandle helpers) is not exported.
  */
 module dev.raceless {
     exports dev.raceless.refcount;
     exports dev.raceless.grace;
+    exports dev.raceless.registry;
+    exports dev.raceless.loader;
 }

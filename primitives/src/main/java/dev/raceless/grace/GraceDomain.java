@@ -475,6 +475,9 @@ public final class GraceDomain implements AutoCloseable {
     private void startWorker() {
         Thread t = new Thread(this::runActions, "raceless-" + name + "-actions");
         t.setDaemon(true);
+        // Not the caller's context class loader: that may be a plugin's, which this long-lived
+        // thread would then keep from being collected.
+        t.setContextClassLoader(GraceDomain.class.getClassLoader());
         if (WORKER.compareAndSet(this, null, t)) {
             t.start();
         }

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  * it never reads zero while a use is held.
  *
  * <p><b>Unloading.</b> {@link #shutdown()} moves a live count to {@code GOING} at once: every
- * {@code tryAcquire()} that starts after {@code shutdown()} returned fails. There is no window of
+ * {@code tryAcquire()} that starts after {@code shutdown()} returned fails (until a
+ * {@link #cancelShutdown()} or {@link #reopen()}). There is no window of
  * grace as in Linux's {@code percpu_ref_kill}. {@link #tryShutdown()} is all or nothing: it either
  * leaves the count {@code DEAD} or leaves it {@code LIVE} exactly as it was. While it runs,
  * {@code tryAcquire()} calls racing with it may fail spuriously: the module "could briefly
@@ -112,6 +113,7 @@ public final class UseCount {
      *   LIVE --tryShutdown--> TRYING --count is zero--> DEAD
      *                         TRYING --busy--> LIVE (rollback)
      *                         TRYING --shutdown--> GOING (commits it)
+     *   GOING --cancelShutdown--> LIVE (same life)
      *   DEAD --reopen--> OPENING --> LIVE (next life)
      *
      * Counts: stripes holds monotonic totals of ups (acquires, including tryAcquire's tentative
@@ -270,7 +272,7 @@ public final class UseCount {
      * Begins unloading: moves a {@code LIVE} count to {@code GOING}, or straight to {@code DEAD}
      * when no use is held. Idempotent; does nothing on a {@code GOING} or {@code DEAD} count.
      * Never blocks. Every {@link #tryAcquire()} that starts after this method returned fails
-     * (until a {@link #reopen()}).
+     * (until a {@link #cancelShutdown()} or a {@link #reopen()}).
      *
      * @throws IllegalStateException if the count is found negative (a release without a matching
      *         acquire happened earlier); the count is then left {@code LIVE}, as it was
@@ -342,6 +344,28 @@ public final class UseCount {
                     return isDead(state);
                 default: // DEAD, OPENING (logically DEAD)
                     return true;
+            }
+        }
+    }
+
+    /**
+     * Undoes a {@link #shutdown()} that has not finished: moves a {@code GOING} count with uses
+     * still held back to {@code LIVE}, in the same life, as Rusty Russell's four-point interface
+     * "calls start again" after a stop that lost the race. Never blocks. Used by timed unloads that
+     * give up.
+     *
+     * @return {@code true} if the count was {@code GOING} and is {@code LIVE} again;
+     *         {@code false} if it was not {@code GOING} (for example it became {@code DEAD} first:
+     *         then the shutdown stands)
+     */
+    public boolean cancelShutdown() {
+        for (;;) {
+            long s = state;
+            if (phase(s) != GOING) {
+                return false;
+            }
+            if (casState(s, next(s, LIVE))) { // a finisher holding the GOING word now fails its CAS
+                return true;
             }
         }
     }

@@ -1,0 +1,42 @@
+package dev.raceless.loader;
+
+/**
+ * The points a {@link ModuleLoader} calls on a module instance, from the 2002 thread.
+ *
+ * <p><b>Three points</b> (Jamie Lokier): {@link #init} reserves and registers; {@link #stop} runs
+ * once unloading has begun and cannot be turned back; {@link #destroy} runs after the last call
+ * into the module has returned, and frees everything.
+ *
+ * <p><b>Four points</b> (Rusty Russell): as three, plus {@link #start}, called after {@code init}
+ * and again after a {@code stop} whose unload lost the race against a call (the module was still
+ * in use), so the module runs on as if it had not been stopped.
+ *
+ * <p>Which points are used is chosen by {@link ModuleLoader.Style}. Every method has an empty
+ * default.
+ *
+ * @param <M> the module type
+ */
+public interface Lifecycle<M> {
+    /**
+     * Makes a fresh instance ready; runs before any call reaches it. If it throws, the instance is
+     * discarded (not destroyed) and the request that loaded it sees the error.
+     */
+    default void init(M module) throws Exception {
+    }
+
+    /** Four points only: starts, or restarts after a stop that lost the race. */
+    default void start(M module) {
+    }
+
+    /**
+     * Unloading has begun. Three points: no new call can reach the module, calls may still be in
+     * flight, and there is no way back. Four points: calls may still be in flight and
+     * {@link #start} may follow if the unload loses.
+     */
+    default void stop(M module) {
+    }
+
+    /** The last call has returned and none can start: free everything. */
+    default void destroy(M module) throws Exception {
+    }
+}

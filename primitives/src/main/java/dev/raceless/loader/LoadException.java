@@ -1,0 +1,14 @@
+package dev.raceless.loader;
+
+/**
+ * A module instance could not be made: its factory or {@code init} threw (the cause). Nothing is
+ * left half loaded; a later request for the key tries again.
+ */
+public final class LoadException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception for the module of {@code key}. */
+    public LoadException(Object key, Throwable cause) {
+        super("loading module " + key + " failed: " + cause, cause);
+    }
+}
