@@ -102,6 +102,8 @@ public final class PluginHost<S> implements AutoCloseable {
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
         this.jars = Objects.requireNonNull(jars, "jars");
         this.parent = parent;
+        // ServiceLoader refuses a named module that does not declare `uses S`; S is the caller's.
+        PluginHost.class.getModule().addUses(serviceType);
         this.grace = new GraceDomain("plugins-" + serviceType.getSimpleName(), PluginHost::logFailure);
         this.modules = new ModuleLoader<>(this::open, new Lifecycle<>() {
             @Override
