@@ -32,8 +32,11 @@ import java.util.function.BiConsumer;
  * that began them (pass the token along). {@code enter()} and {@code exit(int)} are wait-free,
  * allocate nothing and cost one atomic add each on the caller's own stripe (no shared cache line).
  *
- * <p><b>Updaters.</b> {@code synchronize()} never waits for sections that began after it was called,
- * so a stream of new readers cannot starve it. Concurrent callers share grace periods: N callers
+ * <p><b>Updaters.</b> {@code synchronize()} does not wait for sections that begin after its grace
+ * period has started (a flip of the epoch index, taken as soon as the sections counted on the
+ * other index are done), so a stream of new readers cannot starve it. Sections that begin between
+ * the call and that flip (while an earlier grace period finishes, or while the flip waits for
+ * sections from before the previous one) may be waited for. Concurrent callers share grace periods: N callers
  * at once cost one or two grace periods, not N. Waiting spins briefly, then parks; the last exit of
  * an awaited section unparks the waiter. {@link #trySynchronize()} never waits and
  * {@link #synchronize(long, TimeUnit)} gives up at a deadline.
@@ -44,8 +47,8 @@ import java.util.function.BiConsumer;
  * {@link #barrier()} waits until every action queued before it has run ({@code rcu_barrier});
  * {@code synchronize()} does not. {@link #close()} refuses new actions and runs the queued ones.
  *
- * <p><b>Deadlock rule.</b> {@code synchronize()} or {@code barrier()} called by a thread inside a
- * section of the same domain would wait for itself. Don't. With the system property
+ * <p><b>Deadlock rule.</b> {@code synchronize()}, {@code barrier()} or {@code close()} called by a
+ * thread inside a section of the same domain would wait for itself. Don't. With the system property
  * {@value #DEBUG_PROPERTY}{@code =true}, every section is tracked and such a call throws
  * {@link IllegalStateException} (and {@code exit} checks tokens exactly); without it the check
  * costs nothing and is not made. A deferred action calling {@code barrier()} always throws.
@@ -107,7 +110,9 @@ public final class GraceDomain implements AutoCloseable {
      *      previous grace period finished would be missed by the next one, which flips to i and
      *      drains only the other index (the late-reader race; jcstress LateReaderOldEpoch).
      *   b. current = cur ^ 1: new sections count on the other index, so this grace period never
-     *      waits for them (no starvation).
+     *      waits for them (no starvation). Sections that began after the call but before this
+     *      flip count on cur and are waited for in (c): the guarantee is "not after the flip",
+     *      which is what bounds the wait.
      *   c. drain(cur): every section that began before the call and counted on cur.
      *
      * Proof sketch of the rule (UnpublishThenFree): the updater unpublishes (a volatile write), then
@@ -230,9 +235,10 @@ public final class GraceDomain implements AutoCloseable {
     // ---------------------------------------------------------------- updaters
 
     /**
-     * Waits until every section that began before this call has ended. Sections that begin
-     * during the call are not waited for. Concurrent callers share grace periods. The interrupt
-     * status is kept, not acted on.
+     * Waits until every section that began before this call has ended. Sections that begin after
+     * the grace period has flipped the epoch index are not waited for (see the class notes on
+     * starvation). Concurrent callers share grace periods. The interrupt status is kept, not acted
+     * on.
      *
      * @throws IllegalStateException with the debug property set, if the calling thread is inside
      *         a section of this domain (it would wait for itself)
@@ -375,9 +381,13 @@ public final class GraceDomain implements AutoCloseable {
      * Refuses new actions, runs the queued ones (each after a grace period) and stops the action
      * thread. Idempotent. Readers and {@code synchronize()} keep working after close. Called from
      * a deferred action it does not wait (the actions left run after the calling one returns).
+     *
+     * @throws IllegalStateException with the debug property set, if the calling thread is inside
+     *         a section of this domain (the final grace period would wait for it)
      */
     @Override
     public void close() {
+        checkNotInSection("close()");
         closing = true; // before the gate: the worker's exit test reads it after draining
         gate.shutdown();
         gate.termination().join(); // no callAfterGrace is still enqueueing
@@ -479,7 +489,12 @@ public final class GraceDomain implements AutoCloseable {
         // thread would then keep from being collected.
         t.setContextClassLoader(GraceDomain.class.getClassLoader());
         if (WORKER.compareAndSet(this, null, t)) {
-            t.start();
+            try {
+                t.start();
+            } catch (Throwable e) { // e.g. no native thread: let a later call try again
+                worker = null;
+                throw e;
+            }
         }
     }
 
@@ -511,6 +526,9 @@ public final class GraceDomain implements AutoCloseable {
                     }
                 }
                 batch.clear();
+                // An action (or synchronize(), restoring one) may leave the interrupt status set;
+                // park() would then return at once, forever. The action thread owns no interrupt.
+                Thread.interrupted();
             }
         } finally {
             workerDone.complete(null);
@@ -522,7 +540,10 @@ public final class GraceDomain implements AutoCloseable {
             errorHandler.accept(action, failure);
         } catch (Throwable handlerFailure) {
             failure.addSuppressed(handlerFailure);
-            logActionFailure(action, failure);
+            try {
+                logActionFailure(action, failure);
+            } catch (Throwable ignored) { // nowhere left to report; the queue must go on
+            }
         }
     }
 

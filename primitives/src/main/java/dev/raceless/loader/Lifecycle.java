@@ -29,9 +29,9 @@ public interface Lifecycle<M> {
     }
 
     /**
-     * Unloading has begun. Three points: no new call can reach the module, calls may still be in
-     * flight, and there is no way back. Four points: calls may still be in flight and
-     * {@link #start} may follow if the unload loses.
+     * Unloading has begun: no new call can reach the module, calls may still be in flight. Three
+     * points: there is no way back. Four points: {@link #start} follows if the unload loses the
+     * race, before any new call is let in.
      */
     default void stop(M module) {
     }

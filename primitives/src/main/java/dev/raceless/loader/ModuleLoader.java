@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -31,12 +32,13 @@ import java.util.function.Function;
  * with nothing changed. {@link #tryUnload(Object, long, TimeUnit)} refuses new calls while it
  * waits; on timeout it takes the instance back into use. {@link #unload(Object)} blocks until the
  * calls in flight have returned. With {@link Style#THREE_POINT} {@code stop} runs once the unload
- * can no longer fail; with {@link Style#FOUR_POINT} it runs first and a lost race calls
- * {@code start} again.
+ * can no longer fail; with {@link Style#FOUR_POINT} it runs once new calls are refused, and a lost
+ * race calls {@code start} again before any new call can reach the module.
  *
  * <p><b>Failures.</b> A factory or {@code init} that throws leaves nothing loaded: the requests
  * waiting for that load get a {@link LoadException}, a later request tries again. A
- * {@code destroy} that throws is reported to the error handler; the key becomes loadable again.
+ * {@code destroy}, {@code stop} or {@code start} that throws is reported to the failure handler
+ * and the unload goes on as if it had returned; after a destroy the key is loadable again.
  *
  * <p><b>Memory consistency effects.</b> Actions in {@code init} (and {@code start}) happen-before
  * every call through a handle of that instance. Actions in every call happen-before
@@ -148,30 +150,32 @@ public final class ModuleLoader<K, M> {
     private final Function<? super K, ? extends M> factory;
     private final Lifecycle<? super M> lifecycle;
     private final Style style;
-    private final BiConsumer<? super K, ? super Throwable> destroyFailures;
+    private final BiConsumer<? super K, ? super Throwable> failures;
 
     /**
-     * Creates a loader whose destroy failures are logged through {@link System.Logger}.
+     * Creates a loader whose lifecycle failures (destroy, stop, start) are logged through
+     * {@link System.Logger}.
      *
      * @param factory makes a fresh instance for a key
      * @param lifecycle the points called on each instance
      * @param style which points an unload uses
      */
     public ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style) {
-        this(factory, lifecycle, style, ModuleLoader::logDestroyFailure);
+        this(factory, lifecycle, style, ModuleLoader::logFailure);
     }
 
     /**
      * Creates a loader.
      *
-     * @param destroyFailures receives the key and what a {@code destroy} threw
+     * @param failures receives the key and what a {@code destroy}, {@code stop} or {@code start}
+     *        threw (the unload goes on as if it had returned)
      */
     public ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
-                        BiConsumer<? super K, ? super Throwable> destroyFailures) {
+                        BiConsumer<? super K, ? super Throwable> failures) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.style = Objects.requireNonNull(style, "style");
-        this.destroyFailures = Objects.requireNonNull(destroyFailures, "destroyFailures");
+        this.failures = Objects.requireNonNull(failures, "failures");
     }
 
     // ---------------------------------------------------------------- requests
@@ -268,7 +272,9 @@ public final class ModuleLoader<K, M> {
     // ---------------------------------------------------------------- unloading
 
     /**
-     * Unloads the instance of {@code key} if no call is in flight; never blocks. All or nothing.
+     * Unloads the instance of {@code key} if no call is in flight; never blocks. All or nothing:
+     * {@code BUSY} leaves the instance loaded and live (four points: stopped and started again
+     * before any new call could reach it).
      *
      * @return {@code UNLOADED}; {@code BUSY} (nothing changed); or {@code NOT_LOADED}
      */
@@ -277,16 +283,16 @@ public final class ModuleLoader<K, M> {
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        if (style == Style.FOUR_POINT) {
-            lifecycle.stop(h.module);
-        }
-        if (!h.uses.tryShutdown()) {
-            return giveBack(h);
-        }
         if (style == Style.THREE_POINT) {
-            lifecycle.stop(h.module);
+            if (!h.uses.tryShutdown()) {
+                return release(h); // the count rolled back to LIVE by itself
+            }
+            stop(key, h);
+            return destroy(key, h);
         }
-        return destroy(key, h);
+        h.uses.shutdown(); // four points: refuse new calls, stop, then see whether it is idle
+        stop(key, h);
+        return h.uses.tryShutdown() ? destroy(key, h) : restart(key, h);
     }
 
     /**
@@ -296,7 +302,8 @@ public final class ModuleLoader<K, M> {
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if interrupted while waiting (the instance is taken back into
-     *         use, as on a timeout)
+     *         use, as on a timeout, unless it became idle first: then it is unloaded and the
+     *         interrupt status is kept)
      */
     public UnloadResult tryUnload(K key, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
@@ -309,24 +316,23 @@ public final class ModuleLoader<K, M> {
         }
         h.uses.shutdown(); // no new call from now on
         if (style == Style.FOUR_POINT) {
-            lifecycle.stop(h.module);
+            stop(key, h);
         }
         boolean idle;
         try {
             idle = h.uses.awaitTermination(timeout, unit);
         } catch (InterruptedException e) {
-            if (h.uses.cancelShutdown()) { // take it back, then report the interrupt
-                giveBack(h);
+            if (restart(key, h) == UnloadResult.BUSY) {
                 throw e;
             }
-            idle = true; // it became idle first: finish the unload, keep the interrupt status
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // it became idle first and was unloaded
+            return UnloadResult.UNLOADED;
         }
-        if (!idle && h.uses.cancelShutdown()) { // timed out: take it back
-            return giveBack(h);
+        if (!idle) {
+            return restart(key, h);
         }
         if (style == Style.THREE_POINT) {
-            lifecycle.stop(h.module);
+            stop(key, h);
         }
         return destroy(key, h);
     }
@@ -344,7 +350,7 @@ public final class ModuleLoader<K, M> {
             return UnloadResult.NOT_LOADED;
         }
         h.uses.shutdown();
-        lifecycle.stop(h.module);
+        stop(key, h);
         h.uses.termination().join();
         return destroy(key, h);
     }
@@ -362,15 +368,45 @@ public final class ModuleLoader<K, M> {
         return h;
     }
 
-    /** The unload lost: give the instance back (four points: start again), release the claim. */
-    private UnloadResult giveBack(Handle<M> h) {
+    /**
+     * The unload lost the race while the count is GOING: take the instance back. Four points:
+     * start again before {@code cancelShutdown()} lets a new call in, so calls never see a stopped
+     * module and start happens-before them. If the count became DEAD in between, the unload
+     * stands after all.
+     */
+    private UnloadResult restart(K key, Handle<M> h) {
         if (style == Style.FOUR_POINT) {
-            lifecycle.start(h.module);
+            callPoint(key, "start", h, lifecycle::start);
         }
+        if (h.uses.cancelShutdown()) {
+            return release(h);
+        }
+        stop(key, h); // idle after all: three points had not stopped yet; four points started again
+        return destroy(key, h);
+    }
+
+    /** Ends a failed attempt: the instance is live again; requests that waited take it. */
+    private UnloadResult release(Handle<M> h) {
         CompletableFuture<Void> ended = h.unloadEnded;
         h.unloading = false;
-        ended.complete(null); // requests that found it unloading take it again
+        ended.complete(null);
         return UnloadResult.BUSY;
+    }
+
+    private void stop(K key, Handle<M> h) {
+        callPoint(key, "stop", h, lifecycle::stop);
+    }
+
+    /**
+     * Runs start or stop; a failure is reported and the protocol goes on as if it had returned,
+     * so no request is left waiting on an attempt that never ends.
+     */
+    private void callPoint(K key, String point, Handle<M> h, Consumer<? super M> call) {
+        try {
+            call.accept(h.module);
+        } catch (Throwable t) {
+            report(key, new IllegalStateException(point + " of module " + key + " threw", t));
+        }
     }
 
     /** The count is DEAD: destroy, remove, and let the waiting requests load afresh. */
@@ -378,12 +414,7 @@ public final class ModuleLoader<K, M> {
         try {
             lifecycle.destroy(h.module);
         } catch (Throwable t) {
-            try {
-                destroyFailures.accept(key, t);
-            } catch (Throwable handlerFailure) {
-                t.addSuppressed(handlerFailure);
-                logDestroyFailure(key, t);
-            }
+            report(key, t);
         } finally {
             h.module = null; // let the instance (and its class loader) be collected
             loaded.remove(key, h);
@@ -392,9 +423,18 @@ public final class ModuleLoader<K, M> {
         return UnloadResult.UNLOADED;
     }
 
-    private static void logDestroyFailure(Object key, Throwable failure) {
+    private void report(K key, Throwable t) {
+        try {
+            failures.accept(key, t);
+        } catch (Throwable handlerFailure) {
+            t.addSuppressed(handlerFailure);
+            logFailure(key, t);
+        }
+    }
+
+    private static void logFailure(Object key, Throwable failure) {
         System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
-                "destroy of module " + key + " threw; the key is loadable again", failure);
+                "a lifecycle point of module " + key + " threw; the unload went on", failure);
     }
 
     @Override

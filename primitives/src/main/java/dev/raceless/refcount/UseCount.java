@@ -61,9 +61,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. A release without a
  * matching acquire is detected when it reaches a {@code DEAD} count or would make the count
- * negative (both throw {@link IllegalStateException} and leave the count as it was); while
- * {@code LIVE} the count cannot tell a surplus release by one holder from a legitimate release by
- * another, so such misuse surfaces later, at a release or shutdown that finds the count negative.
+ * negative (both throw {@link IllegalStateException} and leave the count as it was). Detection is
+ * best effort: a surplus release by one caller while another holds a use cannot be told apart from
+ * the holder's own release, and may end the life while that holder still holds its use. A use
+ * handed on with {@link #acquire()} must reach its new owner through a happens-before edge (any
+ * safe publication), as any object handed between threads must.
  *
  * <p><b>Sample usage.</b> A subsystem calling into a module that may be unloaded:
  * <pre> {@code
@@ -138,8 +140,9 @@ public final class UseCount {
      *
      * Proof sketch, no false zero with hand-off across stripes (HandOffAcrossStripesStress,
      * HandOffDuringGoing): see internal.Stripes. A hand-off acquire() by a holder happens-before
-     * the holder's own release; if the counter sees that release in its downs pass it sees the
-     * hand-off's up in its ups pass.
+     * the holder's own release (program order), and the handed-on use reaches its new owner by
+     * some happens-before edge (a queue, a volatile field, Thread.start...); so if the counter sees
+     * a release in its downs pass it sees the matching up in its ups pass.
      *
      * Proof sketch, exactly one completion (TwoLastReleases): completion follows a successful CAS
      * from a GOING/TRYING word to DEAD; each word is CASed at most once successfully; the future
@@ -161,7 +164,11 @@ public final class UseCount {
      * Misuse: pending() < 0 is impossible with correct use (every counted down has its up
      * counted), so it proves a release without an acquire. The release that finds it undoes
      * itself with a compensating up and throws. A release that finds DEAD does the same. Neither
-     * moves the state, so misuse never produces DEAD.
+     * moves the state. Detection is best effort: a stray release while another holder still holds
+     * a use brings the total to the holder's count minus one, indistinguishable from that
+     * holder's own release, and so can end a life early; and between a stray down and its
+     * compensating up the total is one too small for any concurrent count. Correct use never
+     * produces a false zero; misuse can, and is reported where it can be seen.
      *
      * Rejected: switching to one central atomic at shutdown (percpu_ref's mode switch) needs a
      * grace period before tryget can be trusted to fail; here failing at once is the contract.
@@ -272,7 +279,9 @@ public final class UseCount {
      * Begins unloading: moves a {@code LIVE} count to {@code GOING}, or straight to {@code DEAD}
      * when no use is held. Idempotent; does nothing on a {@code GOING} or {@code DEAD} count.
      * Never blocks. Every {@link #tryAcquire()} that starts after this method returned fails
-     * (until a {@link #cancelShutdown()} or a {@link #reopen()}).
+     * (until a {@link #cancelShutdown()} or a {@link #reopen()}). A shutdown racing with a
+     * {@code reopen()} may find the old life still {@code DEAD} and do nothing: it is ordered
+     * before the reopen, and the count ends {@code LIVE}.
      *
      * @throws IllegalStateException if the count is found negative (a release without a matching
      *         acquire happened earlier); the count is then left {@code LIVE}, as it was
@@ -322,18 +331,20 @@ public final class UseCount {
                     if (!casState(s, t)) {
                         continue;
                     }
-                    long pending = finishIfZero(t);
-                    if (pending == 0) {
-                        return true;
+                    long pending = stripes.pending(); // downs before ups: never a false zero
+                    if (pending == 0 && endLife(t)) {
+                        return true; // this call ended the life
                     }
-                    if (casState(t, next(t, LIVE))) { // roll back: nothing changed
+                    if (pending != 0 && casState(t, next(t, LIVE))) { // busy: roll back, nothing changed
                         if (pending < 0) {
                             throw negativeCount("tryShutdown()");
                         }
                         return false;
                     }
-                    // From TRYING only two moves exist: a last release finished it (DEAD), or
-                    // shutdown() committed it (GOING, because of that call, not this one).
+                    // The word t is gone. From TRYING only two moves exist: a last release ended
+                    // the life (DEAD), or shutdown() committed it (GOING, because of that call, not
+                    // this one; from there anything may have happened since). A zero we counted
+                    // proves nothing once t is gone: read the state, never trust the count.
                     return isDead(state);
                 }
                 case TRYING: // another tryShutdown is counting: count too, never wait for it
@@ -434,11 +445,12 @@ public final class UseCount {
         if (phase(s) != DEAD) {
             return false;
         }
+        CompletableFuture<Void> next = new CompletableFuture<>(); // allocate before claiming OPENING
         long o = next(s, OPENING);
         if (!casState(s, o)) {
             return false;
         }
-        termination = new CompletableFuture<>(); // invariant 3: installed before LIVE is published
+        termination = next; // invariant 3: installed before LIVE is published
         state = next(o, LIVE);
         return true;
     }
@@ -511,18 +523,30 @@ public final class UseCount {
      * Counts the uses held and, if there are none, ends the life whose TRYING or GOING word is
      * {@code s}. Safe to call by any number of threads: exactly one CAS to DEAD succeeds.
      *
-     * @return the count read: 0 if the life is now over (by this call or another), positive if
-     *         busy, negative after misuse
+     * @return the count read: 0 (the life was ended by this call, or the word had moved on),
+     *         positive if busy, negative after misuse
      */
     private long finishIfZero(long s) {
         long pending = stripes.pending(); // downs before ups: never a false zero
         if (pending == 0) {
-            CompletableFuture<Void> f = termination; // read before the CAS: invariant 3
-            if (casState(s, next(s, DEAD))) {
-                f.complete(null);
-            }
+            endLife(s);
         }
         return pending;
+    }
+
+    /**
+     * Ends the life whose TRYING or GOING word is {@code s}, after a count of zero made since
+     * {@code s} was read. Exactly one caller per word can succeed.
+     *
+     * @return whether this call ended it (false: the word had moved on)
+     */
+    private boolean endLife(long s) {
+        CompletableFuture<Void> f = termination; // read before the CAS: invariant 3
+        if (casState(s, next(s, DEAD))) {
+            f.complete(null);
+            return true;
+        }
+        return false;
     }
 
     private CompletableFuture<Void> currentTermination() {

@@ -161,16 +161,17 @@ public final class Registration<T> {
         if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
             return refused();
         }
-        uses.shutdown();
+        shutdownOrUnclaim(TRYING);
         boolean idle;
         try {
             idle = uses.awaitTermination(timeout, unit);
         } catch (InterruptedException e) {
-            if (rollBack() == DeregisterResult.DEREGISTERED) {
-                Thread.currentThread().interrupt(); // it did finish: report success, keep the status
-                return DeregisterResult.DEREGISTERED;
+            DeregisterResult r = rollBack();
+            if (r == DeregisterResult.BUSY) {
+                throw e; // restored as on a timeout
             }
-            throw e;
+            Thread.currentThread().interrupt(); // finished, or taken over: report that, keep the status
+            return r;
         }
         return idle ? complete() : rollBack();
     }
@@ -187,7 +188,7 @@ public final class Registration<T> {
             removed.join();
             return DeregisterResult.ALREADY_DEREGISTERED;
         }
-        uses.shutdown();
+        shutdownOrUnclaim(COMMITTED);
         uses.termination().join();
         return complete();
     }
@@ -200,7 +201,7 @@ public final class Registration<T> {
         if (!commit()) {
             return removed.thenApply(v -> DeregisterResult.ALREADY_DEREGISTERED);
         }
-        uses.shutdown();
+        shutdownOrUnclaim(COMMITTED);
         return uses.termination().thenApply(v -> complete());
     }
 
@@ -243,7 +244,22 @@ public final class Registration<T> {
     }
 
     void shutdownUses() {
-        uses.shutdown();
+        shutdownOrUnclaim(COMMITTED);
+    }
+
+    /** Undoes commitForGroup + shutdownUses for a group whose later member failed. */
+    void undoCommit() {
+        if (uses.cancelShutdown()) {
+            claim = REGISTERED;
+        } else { // it went DEAD already: finish what was started
+            complete();
+        }
+    }
+
+    /** Whether another call owns or finished a deregistration (a group's claim was refused). */
+    boolean isTakenByOther() {
+        int c = claim;
+        return c == COMMITTED || c == DEREGISTERED;
     }
 
     void awaitIdle() {
@@ -259,6 +275,20 @@ public final class Registration<T> {
     }
 
     // ---------------------------------------------------------------- claim helpers
+
+    /**
+     * shutdown() under a claim we own. It throws only on misuse (a stray release made the count
+     * negative), leaving the count LIVE; then the claim is released too, so the registration is
+     * exactly as before, and the exception goes to the caller.
+     */
+    private void shutdownOrUnclaim(int owned) {
+        try {
+            uses.shutdown();
+        } catch (IllegalStateException misuse) {
+            CLAIM.compareAndSet(this, owned, REGISTERED);
+            throw misuse;
+        }
+    }
 
     /** Claims for a blocking or async deregistration, taking over a TRYING owner. */
     private boolean commit() {

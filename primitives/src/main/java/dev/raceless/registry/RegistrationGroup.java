@@ -68,7 +68,7 @@ public final class RegistrationGroup {
         int claimed = 0;
         for (; claimed < n; claimed++) {
             if (!members.get(claimed).claimForTry()) {
-                DeregisterResult why = members.get(claimed).isDeregistered()
+                DeregisterResult why = members.get(claimed).isTakenByOther()
                         ? DeregisterResult.ALREADY_DEREGISTERED : DeregisterResult.BUSY;
                 undo(claimed, 0);
                 return why;
@@ -106,7 +106,16 @@ public final class RegistrationGroup {
         for (int i = 0; i < mine.length; i++) {
             mine[i] = members.get(i).commitForGroup();
             if (mine[i]) {
-                members.get(i).shutdownUses(); // no new call into this member from now on
+                try {
+                    members.get(i).shutdownUses(); // no new call into this member from now on
+                } catch (IllegalStateException misuse) { // a stray release(): undo, report
+                    for (int j = 0; j < i; j++) {
+                        if (mine[j]) {
+                            members.get(j).undoCommit();
+                        }
+                    }
+                    throw misuse;
+                }
             }
         }
         boolean any = false;
