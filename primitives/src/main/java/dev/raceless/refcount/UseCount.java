@@ -60,9 +60,9 @@ import java.util.concurrent.TimeoutException;
  * {@code HandOffAcrossStripesStress}.
  *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. A release without a
- * matching acquire is detected when it reaches a {@code DEAD} count or would make the count
- * negative (both throw {@link IllegalStateException} and leave the count as it was). Detection is
- * best effort: a surplus release by one caller while another holds a use cannot be told apart from
+ * matching acquire is detected when it makes the count negative while the count is not
+ * {@code LIVE} (it throws {@link IllegalStateException} and leaves the count as it was). Detection
+ * is best effort: a surplus release by one caller while another holds a use cannot be told apart from
  * the holder's own release, and may end the life while that holder still holds its use. A use
  * handed on with {@link #acquire()} must reach its new owner through a happens-before edge (any
  * safe publication), as any object handed between threads must.
@@ -163,8 +163,8 @@ public final class UseCount {
      *
      * Misuse: pending() < 0 is impossible with correct use (every counted down has its up
      * counted), so it proves a release without an acquire. The release that finds it undoes
-     * itself with a compensating up and throws. A release that finds DEAD does the same. Neither
-     * moves the state. Detection is best effort: a stray release while another holder still holds
+     * itself with a compensating up and throws; it never moves the state. (A release that merely
+     * finds DEAD is not misuse: a finisher may have counted its down before it read the state.) Detection is best effort: a stray release while another holder still holds
      * a use brings the total to the holder's count minus one, indistinguishable from that
      * holder's own release, and so can end a life early; and between a stray down and its
      * compensating up the total is one too small for any concurrent count. Correct use never
@@ -261,9 +261,9 @@ public final class UseCount {
      * Drops a use. The release that empties a {@code GOING} count makes it {@code DEAD} and
      * completes {@link #termination()}.
      *
-     * @throws IllegalStateException if the count is {@code DEAD} or the release would make the
-     *         count negative: the caller released a use it did not hold. The count is left as it
-     *         was.
+     * @throws IllegalStateException if the release makes the count negative, as seen once the
+     *         count is not {@code LIVE}: the caller released a use it did not hold. The count is
+     *         left as it was.
      */
     public void release() {
         stripes.down(); // xadd, a full fence: the down is visible before the state is read
@@ -504,16 +504,17 @@ public final class UseCount {
         }
     }
 
-    /** A release that found the count not LIVE: maybe the last one, maybe misuse. Kept out of line. */
+    /**
+     * A release that found the count not LIVE: maybe the last one, maybe misuse. Kept out of line.
+     *
+     * <p>Finding DEAD (or OPENING) is not misuse by itself: a finisher may have counted this
+     * release's down, reached zero and ended the life between our xadd and our read of the state
+     * (jcstress TwoLastReleases, ReleaseVsShutdown). Only a negative count proves a release
+     * without an acquire.
+     */
     private void releaseSlow(long s) {
-        int ph = phase(s);
-        if (ph == DEAD || ph == OPENING) {
-            stripes.up(); // compensate: leave the count as it was
-            throw new IllegalStateException(
-                    "release() on a DEAD UseCount: no use is held in a dead life, so this release "
-                            + "has no matching acquire (a double release?)");
-        }
-        if (finishIfZero(s) < 0) {
+        long pending = isClosing(s) ? finishIfZero(s) : stripes.pending();
+        if (pending < 0) {
             stripes.up(); // compensate: leave the count as it was
             throw negativeCount("release()");
         }
