@@ -1,0 +1,367 @@
+package dev.raceless.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the report, {@code README.md} and its charts, from one run's results, its facts and
+ * the Footprint table. Order: the verdict in one paragraph, the machine and the command, the
+ * bars, one section per benchmark class, the footprint, the files and how to reproduce.
+ */
+final class Markdown {
+
+    private final Path dir;
+    private final RunInfo info;
+    private final List<Measurement> results;
+    private final String footprint;
+    private final List<FootprintRun.Row> footprintRows;
+    private final StringBuilder md = new StringBuilder();
+    private final List<String> chartFailures = new ArrayList<>();
+
+    private Markdown(Path dir, RunInfo info, List<Measurement> results, String footprint) {
+        this.dir = dir;
+        this.info = info;
+        this.results = results;
+        this.footprint = footprint;
+        this.footprintRows = FootprintRun.rows(footprint);
+    }
+
+    /** Writes README.md and the PNG charts into {@code dir}; returns the bar outcomes. */
+    static List<Bars.Outcome> write(Path dir, RunInfo info, List<Measurement> results, String footprint)
+            throws IOException {
+        Markdown m = new Markdown(dir, info, results, footprint);
+        List<Bars.Outcome> outcomes = m.render();
+        Files.writeString(dir.resolve("README.md"), m.md.toString(), StandardCharsets.UTF_8);
+        return outcomes;
+    }
+
+    private List<Bars.Outcome> render() {
+        List<Bars.Outcome> outcomes = Bars.checkAll(results, footprintRows);
+        int cpus = info.cpus();
+        TreeSet<Integer> threads = results.stream().map(Measurement::threads).collect(Collectors.toCollection(TreeSet::new));
+
+        md.append("# raceless benchmark report: ").append(info.get("date")).append(", ")
+                .append(info.get("cpu.model")).append(", JDK ").append(info.get("jdk.version")).append("\n\n");
+        verdict(outcomes);
+        if ("smoke".equals(info.get("preset"))) {
+            md.append("> **Smoke preset**: one 200 ms iteration per benchmark, without warmup. It proves the "
+                    + "benchmarks and this report still run; its numbers are not measurements.\n\n");
+        }
+        machine(threads, cpus);
+        bars(outcomes);
+
+        for (Map.Entry<String, List<Measurement>> e : byClass().entrySet()) {
+            suite(e.getKey(), e.getValue(), cpus);
+        }
+        footprintSection();
+        files();
+        if (!chartFailures.isEmpty()) {
+            md.append("\nCharts not drawn: ").append(String.join("; ", chartFailures)).append(".\n");
+        }
+        return outcomes;
+    }
+
+    // ---- the top of the report ------------------------------------------------------------
+
+    private void verdict(List<Bars.Outcome> outcomes) {
+        List<Bars.Outcome> measured = outcomes.stream().filter(o -> o.status() != Bars.Status.NOT_MEASURED)
+                .collect(Collectors.toList());
+        List<Bars.Outcome> missed = measured.stream().filter(o -> o.status() == Bars.Status.MISSED)
+                .collect(Collectors.toList());
+        md.append("On this machine (").append(info.cpus()).append(" CPUs, ").append(info.get("jdk.vendor"))
+                .append(' ').append(info.get("jdk.version")).append(", ").append(info.get("preset"))
+                .append(" preset), **").append(measured.size() - missed.size()).append(" of ")
+                .append(measured.size()).append(" measured performance bars hold**");
+        if (!missed.isEmpty()) {
+            md.append("; missed: ").append(missed.stream().map(o -> o.bar().id() + " (" + Bars.describe(o.bar()) + ")")
+                    .collect(Collectors.joining("; ")));
+        }
+        int notMeasured = outcomes.size() - measured.size();
+        if (notMeasured > 0) {
+            md.append(". ").append(notMeasured).append(" bars were not measured (their benchmarks did not run)");
+        }
+        md.append(".\n\n");
+        String failures = info.get("failures");
+        if (!failures.isEmpty() && !"0".equals(failures)) {
+            md.append("> **").append(failures).append(" benchmark(s) failed** during the run; their rows are "
+                    + "missing. The console output of the run shows why.\n\n");
+        }
+    }
+
+    private void machine(TreeSet<Integer> threads, int cpus) {
+        md.append("## Machine and run\n\n| | |\n|---|---|\n");
+        row("CPU", info.get("cpu.model") + ", " + cpus + " CPUs (availableProcessors)");
+        row("memory", RunInfo.gib(Long.parseLong(info.get("memory.bytes").isEmpty() ? "0" : info.get("memory.bytes"))));
+        row("OS", info.get("os"));
+        row("JDK", info.get("jdk.vendor") + " " + info.get("jdk.runtime") + ", " + info.get("jdk.vm"));
+        row("JMH", info.get("jmh.version") + ", with -prof gc (B/op)");
+        row("date", info.get("date"));
+        row("command", "`" + info.get("command") + "`");
+        row("preset", info.get("preset") + ": " + info.get("preset.description"));
+        row("JMH settings", "`" + info.get("settings") + "` (on top of each class's annotations)");
+        row("thread counts", info.get("threads") + " for the classes swept over threads; the others run at their "
+                + "own @Threads");
+        if (!info.get("elapsed.seconds").isEmpty()) {
+            row("wall time", Progress.clock(Double.parseDouble(info.get("elapsed.seconds"))) + " of benchmarks (planned "
+                    + Progress.clock(Double.parseDouble(info.get("planned.seconds"))) + ")");
+        }
+        md.append('\n');
+        if (!threads.isEmpty() && threads.last() > cpus) {
+            String over = threads.tailSet(cpus, false).stream().map(String::valueOf).collect(Collectors.joining(" and "));
+            md.append("**Oversubscription.** This machine has ").append(cpus).append(" CPUs, so at ").append(over)
+                    .append(" threads the benchmark threads outnumber the CPUs: those columns measure the primitives "
+                            + "while threads are descheduled mid-operation (a take without its drop, a section "
+                            + "left open), not more parallelism. The issues ask for 1, 2, 4 and 8 threads everywhere; "
+                            + "on a machine with 8 or more CPUs the same command measures real parallelism.\n\n");
+        }
+        md.append("Scores are JMH's mean with the half-width of its 99.9% confidence interval (±); with few "
+                + "iterations the interval is wide, so read ratios within one table, not across machines or runs.\n\n");
+    }
+
+    private void bars(List<Bars.Outcome> outcomes) {
+        md.append("## Performance bars\n\nEach bar from the issues, checked on this hardware. Speed is aggregate "
+                + "throughput; at one thread count \"A ≥ 3× faster than B\" means time(B) ÷ time(A) ≥ 3.\n\n");
+        if ("smoke".equals(info.get("preset"))) {
+            md.append("Smoke preset: these verdicts only show that the checks run; the numbers behind them are "
+                    + "one short iteration without warmup.\n\n");
+        }
+        md.append("| bar | area | requirement | measured | holds here |\n|---|---|---|---|---|\n");
+        for (Bars.Outcome o : outcomes) {
+            String verdict = o.status() == Bars.Status.HOLDS ? "yes" : o.status() == Bars.Status.MISSED ? "**NO**"
+                    : "not measured";
+            md.append("| ").append(o.bar().id()).append(" | ").append(o.bar().area()).append(" | ")
+                    .append(Bars.describe(o.bar())).append(" | ").append(o.measured()).append(" | ").append(verdict)
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    // ---- one benchmark class --------------------------------------------------------------
+
+    /** Results grouped by class: registered suites in their order, the rest by name. */
+    private Map<String, List<Measurement>> byClass() {
+        Map<String, List<Measurement>> all = new LinkedHashMap<>();
+        for (Measurement m : results) {
+            all.computeIfAbsent(m.className(), k -> new ArrayList<>()).add(m);
+        }
+        Map<String, List<Measurement>> ordered = new LinkedHashMap<>();
+        for (Suites.Suite s : Suites.ALL) {
+            all.keySet().stream().filter(s::matches).sorted().forEach(c -> ordered.put(c, all.get(c)));
+        }
+        all.keySet().stream().sorted().forEach(c -> ordered.putIfAbsent(c, all.get(c)));
+        return ordered;
+    }
+
+    private void suite(String cls, List<Measurement> ms, int cpus) {
+        Suites.Suite suite = Suites.forClass(cls);
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        md.append("## ").append(suite.title()).append("\n\n`").append(cls).append('`');
+        md.append(Suites.isRegistered(cls) ? "" : " (not listed in Suites: run once at its own @Threads)");
+        md.append(suite.question() == null ? "\n\n" : ": " + suite.question() + "\n\n");
+
+        // rows: raceless methods first, in the suite's order; peers after them, by name
+        Map<String, List<Measurement>> byLabel = new LinkedHashMap<>();
+        ms.stream().sorted(Comparator.comparing((Measurement m) -> {
+            int i = suite.raceless().indexOf(m.method());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }).thenComparing(Measurement::label).thenComparingInt(Measurement::threads))
+                .forEach(m -> byLabel.computeIfAbsent(m.label(), k -> new ArrayList<>()).add(m));
+        List<String> labels = new ArrayList<>(byLabel.keySet());
+        TreeSet<Integer> threads = ms.stream().map(Measurement::threads).collect(Collectors.toCollection(TreeSet::new));
+        boolean swept = threads.size() > 1 || suite.sweepThreads();
+
+        Suites.Chart kind = suite.chart();
+        if (kind == Suites.Chart.AUTO) {
+            kind = threads.size() > 1 ? Suites.Chart.THROUGHPUT_VS_THREADS
+                    : ms.stream().anyMatch(m -> "sample".equals(m.mode())) ? Suites.Chart.LATENCY : Suites.Chart.NONE;
+        }
+        chart(kind, simple, suite, labels, byLabel, ms, cpus);
+
+        if (swept) {
+            String unit = commonUnit(ms);
+            md.append("Time per operation per thread (").append(unit == null ? "unit in each cell" : unit)
+                    .append(", ± 99.9% CI), by thread count:\n\n");
+            matrix(labels, byLabel, threads, m -> fmt(m.score()) + (Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error()))
+                    + (unit == null ? " " + m.unit() : ""));
+            md.append("Aggregate throughput, M ops/s over all threads (threads ÷ time per op; higher is better):\n\n");
+            matrix(labels, byLabel, threads, m -> fmt(m.aggregateOpsPerSecond() / 1e6));
+        } else {
+            flat(labels, byLabel);
+        }
+        ratios(suite, labels, byLabel, threads);
+        if (swept && ms.stream().anyMatch(m -> m.bytesPerOp() != null)) {
+            md.append("Allocation, B/op (gc.alloc.rate.norm; 0 means none: a real allocation is ≥ 16 B):\n\n");
+            matrix(labels, byLabel, threads, m -> m.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.3f",
+                    m.bytesPerOp()));
+        }
+    }
+
+    private void chart(Suites.Chart kind, String simple, Suites.Suite suite, List<String> labels,
+                       Map<String, List<Measurement>> byLabel, List<Measurement> ms, int cpus) {
+        try {
+            String file = null;
+            if (kind == Suites.Chart.THROUGHPUT_VS_THREADS) {
+                file = Charts.throughput(dir, simple + "-throughput.png", suite.title(), labels, byLabel,
+                        suite.raceless(), cpus);
+            } else if (kind == Suites.Chart.LATENCY) {
+                List<Measurement> ordered = labels.stream().flatMap(l -> byLabel.get(l).stream())
+                        .collect(Collectors.toList());
+                file = Charts.latency(dir, simple + "-latency.png", suite.title(), ordered);
+            }
+            if (file != null) {
+                md.append("![").append(suite.title()).append("](").append(file).append(")\n\n");
+            }
+        } catch (Exception | LinkageError e) { // a chart is not worth losing the tables for
+            chartFailures.add(simple + ": " + e);
+        }
+    }
+
+    /** Rows = benchmarks, columns = thread counts. */
+    private void matrix(List<String> labels, Map<String, List<Measurement>> byLabel, TreeSet<Integer> threads,
+                        Function<Measurement, String> cell) {
+        md.append("| benchmark |");
+        threads.forEach(t -> md.append(' ').append(t).append(t == 1 ? " thread |" : " threads |"));
+        md.append("\n|---|");
+        threads.forEach(t -> md.append("---:|"));
+        md.append('\n');
+        for (String label : labels) {
+            md.append("| ").append(label).append(" |");
+            for (int t : threads) {
+                Measurement m = at(byLabel.get(label), t);
+                md.append(' ').append(m == null ? "" : cell.apply(m)).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    /** One row per result: for classes run once (latency benchmarks, groups). */
+    private void flat(List<String> labels, Map<String, List<Measurement>> byLabel) {
+        boolean sampled = byLabel.values().stream().flatMap(List::stream).anyMatch(m -> m.medianNanos() != null);
+        md.append("| benchmark | threads | mode | score | ").append(sampled ? "p50 | p90 | p99 | p99.9 | " : "")
+                .append("B/op |\n|---|---:|---|---:|").append(sampled ? "---:|---:|---:|---:|" : "").append("---:|\n");
+        for (String label : labels) {
+            for (Measurement m : byLabel.get(label)) {
+                md.append("| ").append(label).append(" | ").append(m.threads()).append(" | ").append(m.mode())
+                        .append(" | ").append(fmt(m.score()))
+                        .append(Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error())).append(' ').append(m.unit())
+                        .append(" | ");
+                if (sampled) {
+                    for (String k : new String[] {"50.0", "90.0", "99.0", "99.9"}) {
+                        Double ns = m.percentileNanos(k);
+                        md.append(ns == null ? "" : Bars.duration(ns)).append(" | ");
+                    }
+                }
+                md.append(m.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.3f", m.bytesPerOp())).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    /** Each raceless method against each peer of its class, at each thread count both ran at. */
+    private void ratios(Suites.Suite suite, List<String> labels, Map<String, List<Measurement>> byLabel,
+                        TreeSet<Integer> threads) {
+        List<String> ours = labels.stream().filter(l -> suite.isRaceless(byLabel.get(l).get(0).method()))
+                .collect(Collectors.toList());
+        List<String> peers = labels.stream().filter(l -> !ours.contains(l)).collect(Collectors.toList());
+        if (ours.isEmpty() || peers.isEmpty()) {
+            return;
+        }
+        md.append("Ratios: time per op of raceless ÷ time per op of each peer at the same thread count "
+                + "(below 1 means raceless is faster: 0.25× is 4 times faster):\n\n");
+        md.append("| raceless ÷ peer |");
+        threads.forEach(t -> md.append(' ').append(t).append(t == 1 ? " thread |" : " threads |"));
+        md.append("\n|---|");
+        threads.forEach(t -> md.append("---:|"));
+        md.append('\n');
+        for (String r : ours) {
+            for (String p : peers) {
+                md.append("| ").append(r).append(" ÷ ").append(p).append(" |");
+                for (int t : threads) {
+                    Measurement a = at(byLabel.get(r), t);
+                    Measurement b = at(byLabel.get(p), t);
+                    double ratio = a == null || b == null ? Double.NaN : a.nanosPerOp() / b.nanosPerOp();
+                    md.append(' ').append(Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f×", ratio))
+                            .append(" |");
+                }
+                md.append('\n');
+            }
+        }
+        md.append('\n');
+    }
+
+    // ---- the end of the report ------------------------------------------------------------
+
+    private void footprintSection() {
+        md.append("## Footprint: bytes per counter\n\n");
+        if (footprint == null) {
+            md.append("Not measured (dev.raceless.bench.refcount.Footprint is absent or failed).\n\n");
+            return;
+        }
+        try {
+            String file = Charts.footprint(dir, "footprint.png", footprintRows);
+            if (file != null) {
+                md.append("![Heap bytes per counter](").append(file).append(")\n\n");
+            }
+        } catch (Exception | LinkageError e) {
+            chartFailures.add("footprint: " + e);
+        }
+        md.append("From `java -cp jmh-benchmarks/target/benchmarks.jar dev.raceless.bench.refcount.Footprint`:\n\n")
+                .append(footprint.strip()).append("\n\n");
+    }
+
+    private void files() {
+        md.append("## Files and how to reproduce\n\n");
+        md.append("- `jmh-result.json`: every JMH result of this run (one JSON array; it loads in "
+                + "https://jmh.morethan.io).\n");
+        md.append("- `run.properties`: the machine and run facts above; `footprint.md`: the Footprint output.\n");
+        md.append("- Redraw this report from those files (after changing Bars or Suites, say): "
+                + "`java -cp jmh-benchmarks/target/benchmarks.jar dev.raceless.bench.report.Report --render <this directory>`.\n\n");
+        md.append("The whole run: `").append(info.get("command")).append("`. Each part alone (JMH's own command line):\n\n```\n");
+        md.append(info.get("jmh.commands").strip()).append("\n```\n");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private void row(String k, String v) {
+        md.append("| ").append(k).append(" | ").append(v).append(" |\n");
+    }
+
+    private static Measurement at(List<Measurement> ms, int threads) {
+        return ms.stream().filter(m -> m.threads() == threads).findFirst().orElse(null);
+    }
+
+    private static String commonUnit(List<Measurement> ms) {
+        List<String> units = ms.stream().map(Measurement::unit).distinct().collect(Collectors.toList());
+        return units.size() == 1 ? units.get(0) : null;
+    }
+
+    /** Three significant digits or so, no exponent. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        if (a >= 1) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}

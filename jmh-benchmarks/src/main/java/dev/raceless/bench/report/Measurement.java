@@ -1,0 +1,174 @@
+package dev.raceless.bench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One JMH result (one benchmark method, one parameter combination, one thread count), read back
+ * from the JSON JMH writes, with the derived figures the report needs: time per operation per
+ * thread, aggregate throughput across threads, the median of a SampleTime distribution, and B/op.
+ *
+ * @param benchmark   the full JMH name, {@code package.Class.method} (or {@code .group})
+ * @param params      the {@code @Param} values of this result, in name order (empty if none)
+ * @param mode        JMH's short mode name: {@code avgt}, {@code thrpt}, {@code sample}, {@code ss}
+ * @param threads     the number of benchmark threads (for {@code @Group}, the whole group)
+ * @param score       the primary score, in {@code unit}
+ * @param error       the half-width of the 99.9% confidence interval, in {@code unit} (NaN if
+ *                    there were too few iterations to compute one)
+ * @param unit        JMH's unit string: {@code ns/op}, {@code ops/us}, …
+ * @param percentiles for {@code sample} mode, the distribution of single-op times ("50.0" → p50);
+ *                    for the other modes, JMH's percentiles of iteration scores (not used)
+ * @param bytesPerOp  {@code gc.alloc.rate.norm} from {@code -prof gc}, or null when absent
+ */
+record Measurement(String benchmark, Map<String, String> params, String mode, int threads, double score,
+                   double error, String unit, Map<String, Double> percentiles, Double bytesPerOp) {
+
+    /** Reads every result in one JMH JSON file (an array of results). */
+    static List<Measurement> parseAll(String json) {
+        List<Measurement> out = new ArrayList<>();
+        for (Object o : Json.array(Json.parse(json))) {
+            Map<String, Object> r = Json.object(o);
+            Map<String, String> params = new TreeMap<>();
+            Json.object(r.get("params")).forEach((k, v) -> params.put(k, String.valueOf(v)));
+            Map<String, Object> primary = Json.object(r.get("primaryMetric"));
+            Map<String, Double> percentiles = new LinkedHashMap<>();
+            Json.object(primary.get("scorePercentiles")).forEach((k, v) -> percentiles.put(k, Json.number(v)));
+            Double bytes = Json.number(Json.object(Json.object(r.get("secondaryMetrics"))
+                    .get("gc.alloc.rate.norm")).get("score"));
+            Double threads = Json.number(r.get("threads"));
+            out.add(new Measurement((String) r.get("benchmark"), params, (String) r.get("mode"),
+                    threads == null ? 1 : threads.intValue(), orNaN(primary.get("score")),
+                    orNaN(primary.get("scoreError")), (String) primary.get("scoreUnit"), percentiles, bytes));
+        }
+        return out;
+    }
+
+    private static double orNaN(Object v) {
+        Double d = Json.number(v);
+        return d == null ? Double.NaN : d;
+    }
+
+    /** {@code package.Class}. */
+    String className() {
+        return benchmark.substring(0, benchmark.lastIndexOf('.'));
+    }
+
+    /** {@code Class}, without its package. */
+    String simpleClassName() {
+        String c = className();
+        return c.substring(c.lastIndexOf('.') + 1);
+    }
+
+    /** The method (or group) name. */
+    String method() {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    /** The method and its parameters, {@code crossThread[uses=4]}: one series or one table row. */
+    String label() {
+        return method() + paramsLabel(params);
+    }
+
+    static String paramsLabel(Map<String, String> params) {
+        if (params.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("[");
+        params.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(k).append('=').append(v));
+        return b.append(']').toString();
+    }
+
+    /** Whether the score is a time per operation (AverageTime, SampleTime, SingleShotTime). */
+    boolean isTimePerOp() {
+        return unit != null && unit.endsWith("/op") && secondsIn(unit.substring(0, unit.length() - 3)) > 0;
+    }
+
+    /**
+     * Operations per second summed over all benchmark threads: {@code threads / time-per-op} for
+     * the time modes, the score itself for Throughput (JMH already sums it over threads); NaN for
+     * SingleShotTime, whose one op per iteration says nothing about throughput.
+     */
+    double aggregateOpsPerSecond() {
+        if ("ss".equals(mode)) {
+            return Double.NaN;
+        }
+        if (isTimePerOp()) {
+            return threads / (score * secondsIn(unit.substring(0, unit.length() - 3)));
+        }
+        if (unit != null && unit.startsWith("ops/")) {
+            return score / secondsIn(unit.substring(4));
+        }
+        return Double.NaN;
+    }
+
+    /** Nanoseconds one thread spends per operation (the inverse of per-thread throughput). */
+    double nanosPerOp() {
+        if (isTimePerOp()) {
+            return score * secondsIn(unit.substring(0, unit.length() - 3)) * 1e9;
+        }
+        double agg = aggregateOpsPerSecond();
+        return Double.isNaN(agg) ? Double.NaN : threads / agg * 1e9;
+    }
+
+    /**
+     * The median single-operation time in ns, for SampleTime results; null for the other modes,
+     * whose percentiles are over iterations, not operations.
+     */
+    Double medianNanos() {
+        return percentileNanos("50.0");
+    }
+
+    /** A SampleTime percentile ("99.0") in ns, or null. */
+    Double percentileNanos(String key) {
+        Double p = percentiles.get(key);
+        if (!"sample".equals(mode) || p == null || !isTimePerOp()) {
+            return null;
+        }
+        return p * secondsIn(unit.substring(0, unit.length() - 3)) * 1e9;
+    }
+
+    /** Seconds in one of JMH's time unit abbreviations; 0 if it is not one. */
+    static double secondsIn(String u) {
+        switch (u) {
+            case "ns": return 1e-9;
+            case "us": return 1e-6;
+            case "ms": return 1e-3;
+            case "s": return 1;
+            case "min": return 60;
+            case "hr": return 3600;
+            case "day": return 86400;
+            default: return 0;
+        }
+    }
+
+    /**
+     * Whether this result is the one a bar or a table names: {@code ref} is {@code Class.method}
+     * (a suffix of the full name at a dot, so the package may be left out) optionally followed by
+     * parameters that must match, {@code ShutdownLatencyBenchmark.crossThread[uses=1]}.
+     */
+    boolean matches(String ref) {
+        String name = ref;
+        Map<String, String> wanted = Map.of();
+        int bracket = ref.indexOf('[');
+        if (bracket >= 0 && ref.endsWith("]")) {
+            name = ref.substring(0, bracket);
+            wanted = new TreeMap<>();
+            for (String kv : ref.substring(bracket + 1, ref.length() - 1).split(",")) {
+                int eq = kv.indexOf('=');
+                wanted.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        if (!(benchmark.equals(name) || benchmark.endsWith("." + name))) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            if (!e.getValue().equals(params.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

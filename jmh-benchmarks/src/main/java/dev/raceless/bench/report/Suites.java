@@ -1,0 +1,115 @@
+package dev.raceless.bench.report;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark classes the report knows, one line each: which class, whether its results mean
+ * anything at other thread counts, which of its methods are raceless (the others are its peers),
+ * and how to draw it. A benchmark class not listed here still runs when it is in the default
+ * packages or matched by {@code --include}: once, with its own {@code @Threads}, charted by what
+ * its results look like.
+ *
+ * <p><b>Adding a class.</b> One {@code new Suite(...)} line below. Sweep threads only when every
+ * thread runs the same code and the score is per thread or per run (AverageTime, Throughput);
+ * never for {@code @Group} benchmarks (their {@code @GroupThreads} fix the shape) or for latency
+ * benchmarks that start threads of their own.
+ */
+final class Suites {
+
+    private Suites() {
+    }
+
+    /** How a suite is drawn. */
+    enum Chart {
+        /** Aggregate ops/s against the thread count, one line per method: for swept suites. */
+        THROUGHPUT_VS_THREADS,
+        /** p50, p90 and p99 per method (SampleTime), or the mean for other modes: bars. */
+        LATENCY,
+        /** Decide from the data: a throughput chart if there are several thread counts, a latency
+         *  chart for SampleTime results, else none. Used for classes not listed here. */
+        AUTO,
+        NONE
+    }
+
+    /**
+     * One benchmark class in the report.
+     *
+     * @param title        the section heading
+     * @param classRegex   the benchmark class, as a regex over its full name (whole match)
+     * @param sweepThreads run it at every thread count of the sweep (1, 2, 4, …), or once
+     * @param chart        how to draw it
+     * @param raceless     the methods that measure raceless; every other method of the class is a
+     *                     peer, and the ratio table divides each raceless method by each peer
+     * @param byDefault    false for classes run only when {@code --include} names them
+     * @param question     the one question the class answers, printed under the heading
+     */
+    record Suite(String title, String classRegex, boolean sweepThreads, Chart chart, List<String> raceless,
+                 boolean byDefault, String question) {
+
+        boolean matches(String className) {
+            return Pattern.compile(classRegex).matcher(className).matches();
+        }
+
+        boolean isRaceless(String method) {
+            return raceless.contains(method);
+        }
+    }
+
+    private static final String REFCOUNT = "dev\\.raceless\\.bench\\.refcount\\.";
+    private static final String GRACE = "dev\\.raceless\\.bench\\.grace\\.";
+    private static final String LOADER = "dev\\.raceless\\.bench\\.loader\\.";
+
+    /** Benchmark classes outside these packages run only when {@code --include} names them. */
+    static final String DEFAULT_PACKAGES = "dev\\.raceless\\.bench\\.(refcount|grace|registry|loader)\\..*";
+
+    /** The report's order: sections appear in this order, unlisted classes after them. */
+    static final List<Suite> ALL = List.of(
+            new Suite("UseCount: one use pair on a shared object", REFCOUNT + "UsePairBenchmark", true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount"), true,
+                    "What does one take-and-drop cost on one object shared by all threads, for UseCount "
+                            + "and for the counters a module use count could be built from?"),
+            new Suite("UseCount: shutdown to termination", REFCOUNT + "ShutdownLatencyBenchmark", false,
+                    Chart.LATENCY, List.of("inlineCycle", "crossThread"), true,
+                    "How long from shutdown() to the return of awaitTermination() when uses are held "
+                            + "and dropped as soon as the shutdown is seen?"),
+            new Suite("UseCount fast-path prototypes (not published)", REFCOUNT + "ProtoUsePairBenchmark", true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount"), false,
+                    "Would a different UseCount fast path be cheaper? Run with --include Proto."),
+
+            // PLACEHOLDER class and method names: the grace and loader benchmarks are not written yet.
+            // Until a class with this name exists the line plans nothing; fix the names when they land.
+            new Suite("GraceDomain: read-side section", GRACE + "ReadSideBenchmark", true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("enterExit"), true,
+                    "What does one enter+exit cost on a shared GraceDomain, against a StampedLock read "
+                            + "and the UseCount pair?"),
+            new Suite("GraceDomain: synchronize() latency", GRACE + "SynchronizeBenchmark", false,
+                    Chart.LATENCY, List.of("noReaders", "shortReaders"), true,
+                    "How long does synchronize() take with no readers, and under short readers?"),
+            new Suite("GraceDomain: concurrent synchronizers", GRACE + "SynchronizersBenchmark", false,
+                    Chart.NONE, List.of("oneSynchronizer", "twoSynchronizers"), true,
+                    "Do concurrent synchronize() callers share grace periods?"),
+            new Suite("GraceDomain: callAfterGrace", GRACE + "CallAfterGraceBenchmark", true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("callAfterGrace"), true,
+                    "How many deferred actions per second can callAfterGrace take?"),
+            new Suite("Loader: hot path", LOADER + "LoaderHotPathBenchmark", true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("acquireRelease"), true,
+                    "What does a call through the loader cost, against the bare UseCount pair?")
+    );
+
+    /** The registered suite for a class, or a single-run, auto-charted suite named after it. */
+    static Suite forClass(String className) {
+        for (Suite s : ALL) {
+            if (s.matches(className)) {
+                return s;
+            }
+        }
+        return new Suite(className.substring(className.lastIndexOf('.') + 1), Pattern.quote(className), false,
+                Chart.AUTO, List.of(), true, null);
+    }
+
+    /** Whether the class is registered (false: the report runs it once and says so). */
+    static boolean isRegistered(String className) {
+        return ALL.stream().anyMatch(s -> s.matches(className));
+    }
+}
