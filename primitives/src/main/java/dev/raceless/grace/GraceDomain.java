@@ -159,7 +159,8 @@ public final class GraceDomain implements AutoCloseable {
     private volatile int current;
     /** Even: idle. Odd: a grace period is in progress. +2 per completed grace period. */
     private volatile long gpSeq;
-    private final ReentrantLock gpLock = new ReentrantLock();
+    /** Fair: callers are served in arrival order, so one waits for at most two grace periods. */
+    private final ReentrantLock gpLock = new ReentrantLock(true);
     /** The updater parked in drain(), or null. Written before drainingIdx. */
     private volatile Thread waiter;
     /** The index a parked updater waits on, or -1; read by every exit(). */
@@ -176,7 +177,7 @@ public final class GraceDomain implements AutoCloseable {
     private volatile boolean closing;
 
     // debug tracking (only when DEBUG): open section serial -> the thread that entered it
-    private final Map<Integer, Thread> openSections = DEBUG ? new ConcurrentHashMap<>() : null;
+    private final Map<Integer, OpenSection> openSections = DEBUG ? new ConcurrentHashMap<>() : null;
     private final AtomicInteger sectionSerial = DEBUG ? new AtomicInteger() : null;
 
     /** Creates a domain whose deferred actions report failures through a {@link System.Logger}. */
@@ -245,12 +246,18 @@ public final class GraceDomain implements AutoCloseable {
      */
     public void synchronize() {
         checkNotInSection("synchronize()");
+        awaitGracePeriod();
+    }
+
+    /** synchronize() without the debug check: also what the action thread runs. */
+    private void awaitGracePeriod() {
         long target = snapshot();
         boolean interrupted = false;
+        int r = DONE;
         gpLock.lock();
         try {
             if (gpSeq - target < 0) {
-                runGracePeriod(FOREVER, 0L);
+                r = runGracePeriod(FOREVER, 0L);
                 interrupted = interruptedWhileWaiting;
                 interruptedWhileWaiting = false;
             }
@@ -259,6 +266,9 @@ public final class GraceDomain implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt(); // keep the status we swallowed while parked
+        }
+        if (r == MISUSE) {
+            throw moreExitsThanEnters();
         }
     }
 
@@ -291,6 +301,9 @@ public final class GraceDomain implements AutoCloseable {
             if (r == INTERRUPTED) {
                 throw new InterruptedException("interrupted while waiting for a grace period");
             }
+            if (r == MISUSE) {
+                throw moreExitsThanEnters();
+            }
             return r == DONE;
         } finally {
             gpLock.unlock();
@@ -313,7 +326,11 @@ public final class GraceDomain implements AutoCloseable {
             return false;
         }
         try {
-            return runGracePeriod(NO_WAIT, 0L) == DONE;
+            int r = runGracePeriod(NO_WAIT, 0L);
+            if (r == MISUSE) {
+                throw moreExitsThanEnters();
+            }
+            return r == DONE;
         } finally {
             gpLock.unlock();
         }
@@ -407,7 +424,7 @@ public final class GraceDomain implements AutoCloseable {
     /** Wait modes of a grace period. */
     private static final int FOREVER = 0, UNTIL_DEADLINE = 1, NO_WAIT = 2;
     /** Outcomes of a wait. */
-    private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2;
+    private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2, MISUSE = 3;
 
     /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
     private boolean interruptedWhileWaiting;
@@ -420,7 +437,7 @@ public final class GraceDomain implements AutoCloseable {
     /**
      * Runs steps (a) to (c) of the notes. The caller holds gpLock.
      *
-     * @return DONE, or why not (TIMED_OUT, INTERRUPTED); never INTERRUPTED for FOREVER
+     * @return DONE, or why not (TIMED_OUT, INTERRUPTED, MISUSE); never INTERRUPTED for FOREVER
      */
     private int runGracePeriod(int mode, long deadline) {
         long s = gpSeq;
@@ -441,22 +458,20 @@ public final class GraceDomain implements AutoCloseable {
      */
     private int drain(int idx, int mode, long deadline) {
         Stripes c = counts[idx];
-        if (c.pending() == 0) {
-            return DONE;
-        }
-        if (mode == NO_WAIT) {
-            return TIMED_OUT;
+        int r = check(c);
+        if (r != TIMED_OUT || mode == NO_WAIT) {
+            return r;
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
-            if (c.pending() == 0) {
-                return DONE;
+            if ((r = check(c)) != TIMED_OUT) {
+                return r;
             }
         }
         waiter = Thread.currentThread();
         drainingIdx = idx; // publish, then rescan: pairs with exit()'s xadd-then-read
         try {
-            while (c.pending() != 0) {
+            while ((r = check(c)) == TIMED_OUT) {
                 if (mode == UNTIL_DEADLINE) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0L) {
@@ -473,11 +488,27 @@ public final class GraceDomain implements AutoCloseable {
                     interruptedWhileWaiting = true; // FOREVER: remember, keep waiting
                 }
             }
-            return DONE;
+            return r;
         } finally {
             drainingIdx = -1;
             waiter = null;
         }
+    }
+
+    /**
+     * DONE if no section counted on these stripes is open, TIMED_OUT (not yet) if some is, MISUSE
+     * if more exits than enters were counted: impossible with correct use (exits are summed first,
+     * so every exit counted has its enter counted), so some token was passed to exit() twice.
+     */
+    private static int check(Stripes c) {
+        long pending = c.pending();
+        return pending == 0 ? DONE : pending > 0 ? TIMED_OUT : MISUSE;
+    }
+
+    private IllegalStateException moreExitsThanEnters() {
+        return new IllegalStateException("GraceDomain (" + name + ") counted more exits than enters: "
+                + "exit() was called twice for one section (run with -D" + DEBUG_PROPERTY
+                + "=true to catch the second exit where it happens); no grace period can complete");
     }
 
     // ---------------------------------------------------------------- the action thread
@@ -517,7 +548,13 @@ public final class GraceDomain implements AutoCloseable {
                     workerParked = false;
                     continue;
                 }
-                synchronize(); // every action in the batch was queued before this call
+                try {
+                    awaitGracePeriod(); // every action in the batch was queued before this call
+                } catch (IllegalStateException misuse) { // a double exit(): keep the batch, retry
+                    reportFailure(batch.get(0), misuse);
+                    LockSupport.parkNanos(this, 10_000_000L);
+                    continue;
+                }
                 for (Runnable r : batch) {
                     try {
                         r.run();
@@ -559,23 +596,45 @@ public final class GraceDomain implements AutoCloseable {
                 + ") returned this token" + (DEBUG ? ", or its section has already ended" : ""));
     }
 
-    private int debugEnter(int token) {
-        int serial = sectionSerial.incrementAndGet() & 0x3FFF_FFFF;
-        openSections.put(serial, Thread.currentThread());
-        return (serial << 1 | (token ^ tag)) ^ tag;
+    /** Debug tracking of one open section: who entered it, on which index. */
+    private static final class OpenSection {
+        final Thread thread;
+        final int idx;
+
+        OpenSection(Thread thread, int idx) {
+            this.thread = thread;
+            this.idx = idx;
+        }
     }
 
-    /** @return the plain token for the section, after checking it is open and closing it */
+    private int debugEnter(int token) {
+        int idx = token ^ tag;
+        int serial = sectionSerial.incrementAndGet() & 0x3FFF_FFFF;
+        openSections.put(serial, new OpenSection(Thread.currentThread(), idx));
+        return (serial << 1 | idx) ^ tag;
+    }
+
+    /** @return the plain token for the section, after checking it is open (and its index) and closing it */
     private int debugExit(int token) {
         int raw = token ^ tag;
-        if (openSections.remove(raw >>> 1) == null) {
+        OpenSection open = openSections.get(raw >>> 1);
+        if (open == null || open.idx != (raw & 1) || !openSections.remove(raw >>> 1, open)) {
             throw badToken(token);
         }
-        return (raw & 1) ^ tag;
+        return open.idx ^ tag;
+    }
+
+    private boolean inSection(Thread t) {
+        for (OpenSection s : openSections.values()) {
+            if (s.thread == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkNotInSection(String operation) {
-        if (DEBUG && openSections.containsValue(Thread.currentThread())) {
+        if (DEBUG && inSection(Thread.currentThread())) {
             throw new IllegalStateException(operation + " called inside a section of the same GraceDomain ("
                     + name + ") on the same thread: it would wait for itself; exit the section first");
         }

@@ -16,18 +16,20 @@ public final class Stripes {
     /*
      * Implementation notes.
      *
-     * Layout (indices into cells, longs of 8 bytes):
+     * Layout (indices into cells, longs of 8 bytes; STRIDE = PAD + 2):
      *
-     *   [0 .. PAD)                  leading padding: keeps the array header and whatever the
-     *                               allocator put before the array off stripe 0's line pair
-     *   [PAD*(i+1) + UP]            stripe i, total of ups   (only ever incremented)
-     *   [PAD*(i+1) + DOWN]          stripe i, total of downs (only ever incremented)
-     *   [PAD*(i+1) + 2 .. PAD*(i+2)) padding to the next stripe
-     *   [PAD*(n+1) .. PAD*(n+2))     trailing padding after the last stripe
+     *   [0 .. PAD)                    leading padding: keeps the array header and whatever the
+     *                                 allocator put before the array off stripe 0's line pair
+     *   [PAD + STRIDE*i + UP]         stripe i, total of ups   (only ever incremented)
+     *   [PAD + STRIDE*i + DOWN]       stripe i, total of downs (only ever incremented)
+     *   [PAD + STRIDE*i + 2, +STRIDE) padding: PAD longs before the next stripe's first cell
+     *   [PAD + STRIDE*n .. +PAD)      trailing padding after the last stripe
      *
      * PAD is 16 longs = 128 bytes: two 64-byte lines, because the adjacent-line prefetcher on x86
-     * pulls lines in 128-byte aligned pairs. The two totals of a stripe share a line on purpose: a
-     * thread that takes and drops a use touches one line.
+     * pulls lines in 128-byte aligned pairs. A long[] is only 8-byte aligned, so any two cells of
+     * different stripes must be at least 128 bytes apart, not merely in different 128-byte slots:
+     * hence a stride of PAD + 2, not PAD (StripesLayoutTest). The two totals of a stripe share a
+     * line on purpose: a thread that takes and drops a use touches one line.
      *
      * Why two monotonic totals and not one net count per stripe: a use taken on stripe A and
      * dropped on stripe B makes A's net count +1 and B's -1. A scan that reads A before the take and
@@ -49,12 +51,16 @@ public final class Stripes {
      * years to wrap a long.
      */
 
-    /** Longs per stripe: 128 bytes, two cache lines (adjacent-line prefetch). */
+    /** Longs of padding between stripes: 128 bytes, two cache lines (adjacent-line prefetch). */
     public static final int PAD = 16;
+    /** Longs from one stripe's first cell to the next one's: its two totals, then PAD. */
+    private static final int STRIDE = PAD + 2;
     private static final int UP = 0;
     private static final int DOWN = 1;
     /** Upper bound for the default stripe count. */
     private static final int MAX_DEFAULT_STRIPES = 64;
+    /** Upper bound for any stripe count: the largest power of two whose array fits an int index. */
+    private static final int MAX_STRIPES = Integer.highestOneBit((Integer.MAX_VALUE - 2 * PAD) / STRIDE);
 
     private final long[] cells;
     private final int mask;
@@ -64,12 +70,11 @@ public final class Stripes {
      * @throws IllegalArgumentException if {@code stripes} is not a positive power of two
      */
     public Stripes(int stripes) {
-        if (stripes < 1 || Integer.bitCount(stripes) != 1 || stripes > (Integer.MAX_VALUE / PAD) - 2) {
+        if (stripes < 1 || Integer.bitCount(stripes) != 1 || stripes > MAX_STRIPES) {
             throw new IllegalArgumentException(
-                    "stripes must be a power of two between 1 and " + Integer.highestOneBit(Integer.MAX_VALUE / PAD - 2)
-                            + ", was " + stripes);
+                    "stripes must be a power of two between 1 and " + MAX_STRIPES + ", was " + stripes);
         }
-        this.cells = new long[PAD * (stripes + 2)];
+        this.cells = new long[2 * PAD + STRIDE * stripes];
         this.mask = stripes - 1;
     }
 
@@ -88,7 +93,7 @@ public final class Stripes {
     /** Index of the current thread's "up" cell. Tiny, so it inlines into every fast path. */
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and this is release 17
     private int upIndex() {
-        return (((int) Thread.currentThread().getId() & mask) + 1) * PAD;
+        return PAD + ((int) Thread.currentThread().getId() & mask) * STRIDE;
     }
 
     /** Adds one to the current thread's up total; a full fence (see package-info: xadd). */
@@ -124,7 +129,7 @@ public final class Stripes {
     private long sum(int which) {
         long[] c = cells;
         long s = 0;
-        for (int i = PAD + which; i < c.length - PAD; i += PAD) {
+        for (int i = PAD + which; i < c.length - PAD; i += STRIDE) {
             s += (long) CELLS.getVolatile(c, i); // pairs with the xadd in up()/down()
         }
         return s;

@@ -5,6 +5,7 @@ import dev.raceless.refcount.UseCount;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -204,6 +205,11 @@ public final class ModuleLoader<K, M> {
         return h != null && h.uses.tryAcquire() ? h : null;
     }
 
+    /** The keys with an instance loaded, loading or unloading (a snapshot). */
+    public Set<K> loadedKeys() {
+        return Set.copyOf(loaded.keySet());
+    }
+
     /** Whether a live instance is loaded for {@code key} (a snapshot). */
     public boolean isLoaded(K key) {
         Handle<M> h = loaded.get(key);
@@ -241,14 +247,24 @@ public final class ModuleLoader<K, M> {
     }
 
     private void load(K key, Handle<M> h) {
+        M m = null;
+        boolean initialized = false;
         try {
-            M m = Objects.requireNonNull(factory.apply(key), "the factory returned null");
+            m = Objects.requireNonNull(factory.apply(key), "the factory returned null");
             lifecycle.init(m);
+            initialized = true;
             if (style == Style.FOUR_POINT) {
                 lifecycle.start(m);
             }
             h.module = m;
         } catch (Throwable t) {
+            if (initialized) { // start threw: free what init reserved before the next load's init
+                try {
+                    lifecycle.destroy(m);
+                } catch (Throwable d) {
+                    t.addSuppressed(d);
+                }
+            }
             loaded.remove(key, h); // nothing half loaded: a later request tries again
             LoadException e = new LoadException(key, t);
             h.ready.completeExceptionally(e);
@@ -339,15 +355,21 @@ public final class ModuleLoader<K, M> {
 
     /**
      * Refuses new calls to the instance of {@code key} at once, runs {@code stop}, waits for the
-     * calls in flight to return, and destroys it. Waits uninterruptibly; the interrupt status is
-     * kept.
+     * calls in flight to return, and destroys it. If another unload owns the instance, waits for
+     * its outcome first (and takes over if that one gave the instance back). Waits
+     * uninterruptibly; the interrupt status is kept.
      *
-     * @return {@code UNLOADED}, or {@code NOT_LOADED}
+     * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing live was loaded, or another unload
+     *         unloaded it)
      */
     public UnloadResult unload(K key) {
-        Handle<M> h = claim(key);
-        if (h == null) {
-            return UnloadResult.NOT_LOADED;
+        Handle<M> h;
+        while ((h = claim(key)) == null) {
+            Handle<M> other = loaded.get(key);
+            if (other == null || !other.unloading) {
+                return UnloadResult.NOT_LOADED;
+            }
+            other.unloadEnded.join(); // another unload owns it: wait for its outcome, then decide
         }
         h.uses.shutdown();
         stop(key, h);

@@ -158,9 +158,16 @@ public final class PluginHost<S> implements AutoCloseable {
         grace.barrier();
     }
 
-    /** Closes the grace domain: class loaders of plugins unloaded earlier are closed first. */
+    /**
+     * Unloads every loaded plugin (waiting for calls in flight), then closes the grace domain, which
+     * closes their class loaders after a final grace period. Plugins must not be requested
+     * concurrently with close.
+     */
     @Override
     public void close() {
+        for (String name : modules.loadedKeys()) {
+            modules.unload(name);
+        }
         grace.close();
     }
 
@@ -191,13 +198,19 @@ public final class PluginHost<S> implements AutoCloseable {
             }
         } finally {
             URLClassLoader loader = p.loader;
-            grace.callAfterGrace(() -> {
+            Runnable closeLoader = () -> {
                 try {
                     loader.close();
                 } catch (IOException e) {
                     throw new UncheckedIOException("closing the class loader of " + p, e);
                 }
-            });
+            };
+            try {
+                grace.callAfterGrace(closeLoader);
+            } catch (IllegalStateException closed) { // host closed: no action thread; wait here
+                grace.synchronize();
+                closeLoader.run();
+            }
         }
     }
 

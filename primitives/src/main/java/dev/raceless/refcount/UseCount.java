@@ -60,9 +60,9 @@ import java.util.concurrent.TimeoutException;
  * {@code HandOffAcrossStripesStress}.
  *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. A release without a
- * matching acquire is detected when it makes the count negative while the count is not
- * {@code LIVE} (it throws {@link IllegalStateException} and leaves the count as it was). Detection
- * is best effort: a surplus release by one caller while another holds a use cannot be told apart from
+ * matching acquire is detected when it finds the count {@code DEAD} or makes it negative while
+ * it is not {@code LIVE} (it throws {@link IllegalStateException} and leaves the count as it
+ * was). Detection is best effort: a surplus release by one caller while another holds a use cannot be told apart from
  * the holder's own release, and may end the life while that holder still holds its use. A use
  * handed on with {@link #acquire()} must reach its new owner through a happens-before edge (any
  * safe publication), as any object handed between threads must.
@@ -161,7 +161,9 @@ public final class UseCount {
      * cell are ordered before it by the RMW chain. So all releases happen-before the finisher's
      * count, its CAS to DEAD, and the future's completion.
      *
-     * Misuse: pending() < 0 is impossible with correct use (every counted down has its up
+     * Misuse: a release that reads DEAD *before* its down is misuse for certain (a holder's own
+     * life cannot be DEAD); it throws without touching the count, so a tentative up racing it
+     * cannot hide it (UseCountRaceTest). pending() < 0 is impossible with correct use (every counted down has its up
      * counted), so it proves a release without an acquire. The release that finds it undoes
      * itself with a compensating up and throws; it never moves the state. (A release that merely
      * finds DEAD is not misuse: a finisher may have counted its down before it read the state.) Detection is best effort: a stray release while another holder still holds
@@ -261,11 +263,14 @@ public final class UseCount {
      * Drops a use. The release that empties a {@code GOING} count makes it {@code DEAD} and
      * completes {@link #termination()}.
      *
-     * @throws IllegalStateException if the release makes the count negative, as seen once the
-     *         count is not {@code LIVE}: the caller released a use it did not hold. The count is
-     *         left as it was.
+     * @throws IllegalStateException if the count is {@code DEAD} when the call begins, or the
+     *         release makes the count negative as seen once the count is not {@code LIVE}: the
+     *         caller released a use it did not hold. The count is left as it was.
      */
     public void release() {
+        if (isDead(state)) { // before the down: a holder's own life cannot be DEAD, so this is misuse
+            throw releaseOnDead();
+        }
         stripes.down(); // xadd, a full fence: the down is visible before the state is read
         long s = state;
         if (phase(s) != LIVE) {
@@ -559,6 +564,11 @@ public final class UseCount {
             }
             Thread.onSpinWait(); // a reopen is between its two writes
         }
+    }
+
+    private static IllegalStateException releaseOnDead() {
+        return new IllegalStateException("release() on a DEAD UseCount: no use is held in a dead life, so this "
+                + "release has no matching acquire (a double release?); the count was left as it was");
     }
 
     private static IllegalStateException negativeCount(String operation) {

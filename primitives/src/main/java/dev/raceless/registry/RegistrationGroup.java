@@ -45,9 +45,20 @@ public final class RegistrationGroup {
     public RegistrationGroup() {
     }
 
-    /** Adds a registration; returns it, for chaining with {@code register}. */
+    /**
+     * Adds a registration; returns it, for chaining with {@code register}.
+     *
+     * @throws IllegalArgumentException if it is already a member (a group would then block
+     *         itself: its own claim on the first copy refuses the second)
+     */
     public <T> Registration<T> add(Registration<T> registration) {
-        members.add(Objects.requireNonNull(registration, "registration"));
+        Objects.requireNonNull(registration, "registration");
+        for (Registration<?> m : members) {
+            if (m == registration) {
+                throw new IllegalArgumentException("add(" + registration + "): already a member of this group");
+            }
+        }
+        members.add(registration);
         return registration;
     }
 
@@ -98,8 +109,8 @@ public final class RegistrationGroup {
      * them to finish, then removes them all. Waits uninterruptibly; the interrupt status is kept.
      *
      * @return {@code DEREGISTERED} if this call deregistered at least one member (the others, if
-     *         any, were deregistered by other calls, which have finished); else
-     *         {@code ALREADY_DEREGISTERED}
+     *         any, were deregistered by other calls, which have finished) or the group is empty;
+     *         else {@code ALREADY_DEREGISTERED}
      */
     public DeregisterResult deregisterAll() {
         boolean[] mine = new boolean[members.size()];
@@ -128,7 +139,7 @@ public final class RegistrationGroup {
                 r.awaitRemoved();
             }
         }
-        return any ? DeregisterResult.DEREGISTERED : DeregisterResult.ALREADY_DEREGISTERED;
+        return any || mine.length == 0 ? DeregisterResult.DEREGISTERED : DeregisterResult.ALREADY_DEREGISTERED;
     }
 
     /** Undoes a failed attempt: members [0, stopped) were stopped, [0, claimed) claimed. */

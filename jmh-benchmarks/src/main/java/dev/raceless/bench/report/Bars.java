@@ -42,17 +42,19 @@ final class Bars {
     /** The Footprint table row that holds UseCount at its default stripe count. */
     static final String FOOTPRINT_DEFAULT_ROW = "UseCount() default";
 
-    // PLACEHOLDER names: the GraceDomain and loader benchmarks are not written yet. Replace each with
-    // the real Class.method when they land (and the matching line in Suites); until then these
-    // bars read "not measured".
-    static final String GRACE_ENTER_EXIT = "ReadSideBenchmark.enterExit";               // PLACEHOLDER
-    static final String GRACE_STAMPED_READ = "ReadSideBenchmark.stampedRead";           // PLACEHOLDER
-    static final String GRACE_SYNC_NO_READERS = "SynchronizeBenchmark.noReaders";       // PLACEHOLDER
-    static final String GRACE_SYNC_SHORT_READERS = "SynchronizeBenchmark.shortReaders"; // PLACEHOLDER
-    static final String GRACE_ONE_SYNCHRONIZER = "SynchronizersBenchmark.oneSynchronizer";   // PLACEHOLDER
-    static final String GRACE_TWO_SYNCHRONIZERS = "SynchronizersBenchmark.twoSynchronizers"; // PLACEHOLDER
-    static final String GRACE_CALL_AFTER_GRACE = "CallAfterGraceBenchmark.callAfterGrace";  // PLACEHOLDER
-    static final String LOADER_HOT_PATH = "LoaderHotPathBenchmark.acquireRelease";          // PLACEHOLDER
+    // The GraceDomain and loader benchmarks (packages dev.raceless.bench.grace and .loader).
+    static final String GRACE_ENTER_EXIT = "ReadSideBenchmark.enterExit";
+    static final String GRACE_STAMPED_READ = "ReadSideBenchmark.stampedRead";
+    /** SampleTime, one synchronizer thread; no section is ever open. */
+    static final String GRACE_SYNC_NO_READERS = "SynchronizeBenchmark.noReaders";
+    /** SampleTime, one synchronizer thread; the readers are daemon threads outside the score. */
+    static final String GRACE_SYNC_SHORT_READERS = "SynchronizeBenchmark.shortReaders";
+    static final String GRACE_ONE_SYNCHRONIZER = "SynchronizersBenchmark.oneSynchronizer";
+    static final String GRACE_TWO_SYNCHRONIZERS = "SynchronizersBenchmark.twoSynchronizers";
+    static final String GRACE_CALL_AFTER_GRACE = "CallAfterGraceBenchmark.callAfterGrace";
+    static final String LOADER_HOT_PATH = "LoaderHotPathBenchmark.acquireRelease";
+    /** The bare UseCount pair in the loader's own class: L1/L2 compare within one run. */
+    static final String LOADER_USE_COUNT = "LoaderHotPathBenchmark.useCount";
 
     /** An allocation per operation shows as ≥ 16 B/op; below this is JMH's own per-iteration
      *  garbage spread over millions of operations (it grows when the machine is loaded). */
@@ -118,8 +120,8 @@ final class Bars {
             new Bar("G10", "GraceDomain", Kind.THROUGHPUT_AT_LEAST, GRACE_CALL_AFTER_GRACE, 2, null, ANY, 5e6),
 
             // Loader: the hot path against the bare UseCount pair
-            new Bar("L1", "Loader", Kind.TIME_RATIO_AT_MOST, LOADER_HOT_PATH, 1, USE_COUNT, 1, 1.5),
-            new Bar("L2", "Loader", Kind.TIME_RATIO_AT_MOST, LOADER_HOT_PATH, 2, USE_COUNT, 2, 1.5),
+            new Bar("L1", "Loader", Kind.TIME_RATIO_AT_MOST, LOADER_HOT_PATH, 1, LOADER_USE_COUNT, 1, 1.5),
+            new Bar("L2", "Loader", Kind.TIME_RATIO_AT_MOST, LOADER_HOT_PATH, 2, LOADER_USE_COUNT, 2, 1.5),
             new Bar("L3", "Loader", Kind.ALLOC_AT_MOST, LOADER_HOT_PATH, ANY, null, ANY, ZERO_ALLOC_BYTES)
     );
 

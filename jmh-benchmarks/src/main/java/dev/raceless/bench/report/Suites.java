@@ -77,24 +77,34 @@ final class Suites {
                     Chart.THROUGHPUT_VS_THREADS, List.of("useCount"), false,
                     "Would a different UseCount fast path be cheaper? Run with --include Proto."),
 
-            // PLACEHOLDER class and method names: the grace and loader benchmarks are not written yet.
-            // Until a class with this name exists the line plans nothing; fix the names when they land.
             new Suite("GraceDomain: read-side section", GRACE + "ReadSideBenchmark", true,
                     Chart.THROUGHPUT_VS_THREADS, List.of("enterExit"), true,
-                    "What does one enter+exit cost on a shared GraceDomain, against a StampedLock read "
+                    "What does one enter+exit cost on a shared GraceDomain, against the JDK read locks "
                             + "and the UseCount pair?"),
+            // One synchronizer (@Threads(1)); its readers are daemon threads, so not swept.
             new Suite("GraceDomain: synchronize() latency", GRACE + "SynchronizeBenchmark", false,
                     Chart.LATENCY, List.of("noReaders", "shortReaders"), true,
                     "How long does synchronize() take with no readers, and under short readers?"),
+            // Each method fixes its own @Threads (1 and 2): sweeping would erase the comparison.
             new Suite("GraceDomain: concurrent synchronizers", GRACE + "SynchronizersBenchmark", false,
                     Chart.NONE, List.of("oneSynchronizer", "twoSynchronizers"), true,
-                    "Do concurrent synchronize() callers share grace periods?"),
-            new Suite("GraceDomain: callAfterGrace", GRACE + "CallAfterGraceBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("callAfterGrace"), true,
-                    "How many deferred actions per second can callAfterGrace take?"),
+                    "Do concurrent synchronize() callers share grace periods (two callers ≥ 1.5× the "
+                            + "calls per second of one)?"),
+            // callAfterGrace at its own @Threads(2) (the bar's shape), barrierLatency at 1.
+            new Suite("GraceDomain: callAfterGrace and barrier()", GRACE + "CallAfterGraceBenchmark", false,
+                    Chart.LATENCY, List.of("callAfterGrace", "barrierLatency"), true,
+                    "How many deferred actions per second can callAfterGrace take from two threads, and "
+                            + "how long does barrier() take behind a few queued actions?"),
             new Suite("Loader: hot path", LOADER + "LoaderHotPathBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("acquireRelease"), true,
-                    "What does a call through the loader cost, against the bare UseCount pair?")
+                    Chart.THROUGHPUT_VS_THREADS,
+                    List.of("acquireRelease", "acquireReleaseDuringChurn", "registryForEach4"), true,
+                    "What does a call through the loader cost, against the bare UseCount pair, and while "
+                            + "another thread keeps unloading the module?"),
+            new Suite("Registry: deregistration latency", LOADER + "DeregistrationLatencyBenchmark", false,
+                    Chart.LATENCY,
+                    List.of("tryDeregister", "deregister", "deregisterAsyncIdle", "deregisterAsyncInFlight"), true,
+                    "How long from a deregistration call to DEREGISTERED, for each variant, with no call "
+                            + "in flight and with one that ends promptly?")
     );
 
     /** The registered suite for a class, or a single-run, auto-charted suite named after it. */

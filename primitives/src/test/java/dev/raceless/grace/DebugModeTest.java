@@ -1,0 +1,77 @@
+package dev.raceless.grace;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The self-deadlock check of {@code -Ddev.raceless.grace.debug=true} (rule 5). The flag is read
+ * once when GraceDomain is initialised, so the checks run in a child JVM started with the property
+ * ({@link DebugModeChild}); this test starts it and asserts it passed.
+ *
+ * <p>The child's class path is the two directories holding GraceDomain and the test classes
+ * (found from their code sources), so it works whether surefire put the module on the class path
+ * or the module path; the child needs no JUnit.
+ */
+class DebugModeTest {
+
+    @Test
+    void debugPropertyMakesSynchronizeInsideOwnSectionThrow() throws Exception {
+        String out = runChild();
+        assertTrue(out.contains(DebugModeChild.ALL_PASSED), out);
+    }
+
+    /**
+     * Known issues of the debug mode, reported to the lead; enable once GraceDomain is fixed:
+     * the debug token check ignores the index bit; a handed-off section is charged to the thread
+     * that entered it (a false ISE), which kills the action thread when a deferred action hands
+     * a section off; close() inside a section with actions queued deadlocks unchecked.
+     */
+    @Test
+    @Disabled("known GraceDomain debug-mode issues, see the report; fails today")
+    void knownIssues() throws Exception {
+        String out = runChild("known-issues");
+        assertFalse(out.contains("FAIL"), out);
+    }
+
+    private static String runChild(String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = location(GraceDomain.class) + File.pathSeparator + location(DebugModeChild.class);
+        List<String> command = new ArrayList<>(List.of(java, "-D" + GraceDomain.DEBUG_PROPERTY + "=true",
+                "-cp", cp, DebugModeChild.class.getName()));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile("grace-debug-child", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(log.toFile()); // a file, not a pipe: a chatty child cannot block on it
+            Process p = pb.start();
+            boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(ended, "child JVM hung:\n" + out);
+            assertEquals(0, p.exitValue(), "child JVM failed:\n" + out);
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String location(Class<?> c) throws URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+}
