@@ -567,8 +567,8 @@ public final class UseCount {
     }
 
     private static IllegalStateException releaseOnDead() {
-        return new IllegalStateException("release() on a DEAD UseCount: no use is held in a dead life, so this "
-                + "release has no matching acquire (a double release?); the count was left as it was");
+        return new IllegalStateException("release() on a DEAD UseCount: a release without a matching acquire "
+                + "(no use is held in a dead life; a double release?); the count was left as it was");
     }
 
     private static IllegalStateException negativeCount(String operation) {

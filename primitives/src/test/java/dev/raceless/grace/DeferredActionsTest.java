@@ -245,6 +245,7 @@ class DeferredActionsTest {
         GraceDomain d = domain();
         AtomicInteger after = new AtomicInteger();
         AtomicReference<Throwable> refused = new AtomicReference<>();
+        int section = d.enter(); // holds the first grace period until all three are queued
         d.callAfterGrace(d::close);
         d.callAfterGrace(after::incrementAndGet); // queued before close(): must still run
         d.callAfterGrace(() -> {
@@ -254,6 +255,7 @@ class DeferredActionsTest {
                 refused.set(e);
             }
         });
+        d.exit(section);
         d.barrier(); // the gate may already be shut: then it waits for the action thread to finish
         d.close();
         assertEquals(1, after.get());
