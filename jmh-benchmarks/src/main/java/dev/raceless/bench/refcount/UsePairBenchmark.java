@@ -206,7 +206,17 @@ public class UsePairBenchmark {
      *   done
      *
      * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read the ratios inside one run (one -t), never
-     * across machines. B/op is gc.alloc.rate.norm (expected 0 for every peer). On JDK 25 JCTools
-     * prints sun.misc.Unsafe warnings; they are harmless. The --add-exports Agrona needs is in @Fork.
+     * across machines. B/op is gc.alloc.rate.norm (expected 0 for every peer except
+     * ReentrantReadWriteLock, whose per-thread hold counter is re-created when two threads alternate).
+     * On JDK 25 JCTools prints sun.misc.Unsafe warnings; they are harmless. The --add-exports Agrona
+     * needs is in @Fork.
+     *
+     * On a busy machine: AverageTime is wall-clock time, so every preemption by another process is
+     * charged to the pair. The cost while the thread actually runs is the median batch of
+     *
+     *   java -jar jmh-benchmarks/target/benchmarks.jar '\.UsePairBenchmark\.' -bm sample -bs 1000 -tu us -t N
+     *
+     * (us per batch of 1000 pairs = ns per pair; read p0.50). It cannot show contention between
+     * threads that were not running at the same instant, so it is a complement, not a replacement.
      */
 }
