@@ -1,5 +1,7 @@
 package dev.raceless.loader;
 
+import dev.raceless.testing.Background;
+
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;

@@ -1,5 +1,7 @@
 package dev.raceless.registry;
 
+import dev.raceless.testing.Background;
+
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 

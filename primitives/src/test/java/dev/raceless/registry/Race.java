@@ -1,5 +1,7 @@
 package dev.raceless.registry;
 
+import dev.raceless.testing.Background;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,5 +1,7 @@
 package dev.raceless.registry;
 
+import dev.raceless.testing.Background;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -7,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static dev.raceless.registry.Background.eventually;
+import static dev.raceless.testing.Background.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package dev.raceless.registry;
+package dev.raceless.testing;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * then let it go. Waits in here are liveness watchdogs (a generous bound that only a hang
  * reaches), never assertions about how long something took.
  */
-final class Background<V> {
+public final class Background<V> {
     /** Far longer than any step of these tests takes; reached only if something hangs. */
-    static final long WATCHDOG_SECONDS = 30;
+    public static final long WATCHDOG_SECONDS = 30;
 
     private final FutureTask<V> task;
     private final Thread thread;
@@ -29,22 +29,22 @@ final class Background<V> {
     }
 
     /** Starts {@code body} on a new daemon thread. */
-    static <V> Background<V> start(String name, Callable<V> body) {
+    public static <V> Background<V> start(String name, Callable<V> body) {
         Background<V> b = new Background<>(name, body);
         b.thread.start();
         return b;
     }
 
-    Thread thread() {
+    public Thread thread() {
         return thread;
     }
 
-    boolean isDone() {
+    public boolean isDone() {
         return task.isDone();
     }
 
     /** The result; rethrows what the body threw, wrapped in an AssertionError if checked. */
-    V join() {
+    public V join() {
         try {
             return task.get(WATCHDOG_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -64,7 +64,7 @@ final class Background<V> {
     }
 
     /** What the body threw (the test expects it to throw). */
-    Throwable joinFailure() {
+    public Throwable joinFailure() {
         try {
             task.get(WATCHDOG_SECONDS, TimeUnit.SECONDS);
             throw new AssertionError(thread.getName() + " returned normally; expected it to throw");
@@ -79,7 +79,7 @@ final class Background<V> {
     }
 
     /** Waits until the thread is parked (WAITING or TIMED_WAITING) or has finished. */
-    void awaitParked() {
+    public void awaitParked() {
         eventually(() -> {
             Thread.State s = thread.getState();
             return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED;
@@ -95,7 +95,7 @@ final class Background<V> {
     }
 
     /** Polls {@code condition} until it holds; fails if it never does within the watchdog. */
-    static void eventually(BooleanSupplier condition, String what) {
+    public static void eventually(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
