@@ -59,7 +59,8 @@ import java.util.function.BiConsumer;
  * Actions prior to calling {@code synchronize()} happen-before the actions of every section that
  * sees a write made after that {@code synchronize()} returned ({@code UnpublishThenFree},
  * {@code LateReaderOldEpoch}). Actions prior to {@code callAfterGrace(action)} happen-before
- * {@code action} runs.
+ * {@code action} runs, and every section that began before that call has ended by then (the
+ * {@code call_after_grace} mode of the {@code GraceTortureStress} harness).
  *
  * <p><b>Sample usage.</b> Replacing a configuration readers use without locks:
  * <pre> {@code

@@ -233,8 +233,8 @@ public final class Registration<T> {
         }
     }
 
-    /** Completes a group's successful attempt on this member. */
-    DeregisterResult finishTry() {
+    /** Completes a group's deregistration of this member once its count is DEAD. */
+    DeregisterResult finish() {
         return complete();
     }
 
@@ -268,10 +268,6 @@ public final class Registration<T> {
 
     void awaitRemoved() {
         removed.join();
-    }
-
-    DeregisterResult finishCommitted() {
-        return complete();
     }
 
     // ---------------------------------------------------------------- claim helpers

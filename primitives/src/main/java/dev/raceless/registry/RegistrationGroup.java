@@ -99,7 +99,7 @@ public final class RegistrationGroup {
             }
         }
         for (Registration<?> r : members) { // all DEAD: remove every one
-            r.finishTry();
+            r.finish();
         }
         return DeregisterResult.DEREGISTERED;
     }
@@ -134,7 +134,7 @@ public final class RegistrationGroup {
             Registration<?> r = members.get(i);
             if (mine[i]) {
                 r.awaitIdle();
-                any |= r.finishCommitted() == DeregisterResult.DEREGISTERED;
+                any |= r.finish() == DeregisterResult.DEREGISTERED;
             } else {
                 r.awaitRemoved();
             }
