@@ -1,16 +1,11 @@
 package dev.raceless.grace;
 
+import dev.raceless.internal.Flavour;
+import dev.raceless.internal.ReaderCounts;
 import dev.raceless.internal.Stripes;
-import dev.raceless.refcount.UseCount;
+import dev.raceless.refcount.ReadSide;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +25,10 @@ import java.util.function.BiConsumer;
  *
  * <p><b>Readers.</b> Sections nest, may block or park, and may end on another thread than the one
  * that began them (pass the token along). {@code enter()} and {@code exit(int)} are wait-free,
- * allocate nothing and cost one atomic add each on the caller's own stripe (no shared cache line).
+ * allocate nothing and write only a slot owned by the calling platform thread: with the
+ * {@link ReadSide#ASYMMETRIC ASYMMETRIC} read side no fence at all (the updater pays a
+ * {@code membarrier}), with {@link ReadSide#FENCED FENCED} one volatile store on entry and a
+ * release store on exit. Virtual threads count with one atomic add on a shared padded stripe.
  *
  * <p><b>Updaters.</b> {@code synchronize()} does not wait for sections that begin after its grace
  * period has started (a flip of the epoch index, taken as soon as the sections counted on the
@@ -38,12 +36,13 @@ import java.util.function.BiConsumer;
  * the call and that flip (while an earlier grace period finishes, or while the flip waits for
  * sections from before the previous one) may be waited for. Concurrent callers share grace periods: N callers
  * at once cost one or two grace periods, not N. Waiting spins briefly, then parks; the last exit of
- * an awaited section unparks the waiter. {@link #trySynchronize()} never waits and
+ * an awaited section unparks the waiter (with the {@code FENCED} read side an exit may miss the
+ * waiter, which therefore also rescans at growing intervals, from 20 µs up to 1 ms). {@link #trySynchronize()} never waits and
  * {@link #synchronize(long, TimeUnit)} gives up at a deadline.
  *
  * <p><b>Deferred actions.</b> {@link #callAfterGrace(Runnable)} queues an action to run after a
  * grace period, on a daemon thread owned by the domain, in the order queued; it never blocks the
- * caller. An action that throws is reported to the error handler and does not stop the others.
+ * caller. The thread ends at {@link #close()}, or when the domain becomes unreachable without it. An action that throws is reported to the error handler and does not stop the others.
  * {@link #barrier()} waits until every action queued before it has run ({@code rcu_barrier});
  * {@code synchronize()} does not. {@link #close()} refuses new actions and runs the queued ones.
  *
@@ -87,11 +86,14 @@ public final class GraceDomain implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * Design goal: srcu's read side (one atomic add in, one out, on a per-thread stripe; readers may
-     * sleep) with an updater that shares grace periods and parks instead of polling.
+     * Design goal: srcu's read side with no locked instruction (readers may sleep), an updater that
+     * shares grace periods and parks instead of polling. This class is the grace-period engine;
+     * DeferredActions runs callAfterGrace/barrier/close, SectionTracker the debug mode.
      *
      * Representation:
-     *   counts[0], counts[1]  one internal.Stripes per epoch index: ups = enters, downs = exits
+     *   counts                one internal.ReaderCounts with two lanes, one per epoch index: ups =
+     *                         enters, downs = exits; platform threads write slots they own,
+     *                         virtual threads xadd on shared stripes
      *   current               the index new sections count on (volatile int, 0 or 1)
      *   gpSeq                 grace-period sequence: even = idle, odd = one in progress; a
      *                         completed grace period adds 2 (Linux's rcu_seq)
@@ -102,7 +104,8 @@ public final class GraceDomain implements AutoCloseable {
      *
      * Invariants:
      *   1. A section's up and down are on the same index (the token carries it).
-     *   2. ups(i) - downs(i), downs summed first, is never less than the sections open on i.
+     *   2. ups(i) - downs(i), downs summed first, is never less than the sections open on i whose
+     *      up the sum can see (ReaderCounts: the Piggin-safe order across slots and stripes).
      *   3. Only the gpLock holder flips current or waits in drain().
      *
      * A grace period (runGracePeriod), with cur = current:
@@ -111,40 +114,46 @@ public final class GraceDomain implements AutoCloseable {
      *      previous grace period finished would be missed by the next one, which flips to i and
      *      drains only the other index (the late-reader race; jcstress LateReaderOldEpoch).
      *   b. current = cur ^ 1: new sections count on the other index, so this grace period never
-     *      waits for them (no starvation). Sections that began after the call but before this
-     *      flip count on cur and are waited for in (c): the guarantee is "not after the flip",
-     *      which is what bounds the wait.
+     *      waits for them (no starvation).
      *   c. drain(cur): every section that began before the call and counted on cur.
+     *   Each drain starts with Flavour.heavyBarrier() (membarrier in ASYMMETRIC, nothing in FENCED)
+     *   before its first scan.
      *
-     * Proof sketch of the rule (UnpublishThenFree): the updater unpublishes (a volatile write), then
-     * in (a)-(c) performs volatile writes and reads; the reader does read(current), xadd(up),
-     * then reads the pointer. Let S be a section that began before synchronize() was called; it
-     * counted on some index before the call, i.e. before the flip, so it is seen in (a) or (c) as
-     * up - down >= 1 until it has ended, and the drain waits. Its exit is an xadd, read by the
-     * drain's volatile sum, so its actions happen-before the return. A section whose up is after
-     * the drain's read of its cell in the synchronization order reads the pointer after that read,
-     * which is after the unpublish: it sees the new pointer, never the old object. With plain or
-     * release/acquire accesses the reader's up and the updater's scan could miss each other
-     * (store->load); xadd and volatile reads are sequentially consistent.
+     * Proof sketch of the rule (UnpublishThenFree, AsymmetricEnterVsSynchronize): the reader does
+     * read(current), up(idx), then reads the pointer; the updater unpublishes (a volatile write),
+     * then (a)-(c). The bad outcome is a reader whose up the drain does not see and who still reads
+     * the old pointer.
+     *   FENCED: the up is a volatile store, the drain's reads of ups are volatile loads, the
+     *   unpublish and the reader's pointer read are volatile: all synchronization actions, totally
+     *   ordered. If the drain's read of the up precedes the up, the reader's pointer read follows
+     *   the unpublish and sees the new pointer.
+     *   ASYMMETRIC: the up is a release store and the pointer read follows it with no fence; C2
+     *   keeps them in program order (a MemBarCPUOrder after every non-plain VarHandle access), so
+     *   only the CPU's store buffer can delay the up. The drain's membarrier returns only after
+     *   every running thread of the process executed a full barrier: if the reader's up was
+     *   executed before that barrier it is visible to the scan; if not, the reader's pointer read
+     *   comes after it and sees the unpublish, which the updater made before the system call.
+     *   Either way the bad outcome is impossible. A section's exit is a release store read by the
+     *   drain's acquire load, so the section's actions happen-before the drain's return.
      *
      * Sharing (rcu_seq_snap): a caller reads gpSeq = s on arrival; a grace period that starts after
-     * the arrival ends at (s + 3) & ~1 or later (if s is odd the one running may have started before
-     * it). Under gpLock the caller returns at once if gpSeq has reached that target. Checked by
-     * SynchronizersShareStress.
+     * the arrival ends at (s + 3) & ~1 or later. Under gpLock the caller returns at once if gpSeq
+     * has reached that target. Checked by SynchronizersShareStress.
      *
      * Waiting: drain() rescans with onSpinWait for a short while, then publishes waiter and
-     * drainingIdx, rescans, and parks. exit() does xadd(down) and then reads drainingIdx: the store
-     * ->load pair against the waiter's publish-then-rescan means either the rescan sees the exit or
-     * the exit sees the waiter and unparks it: no lost wake-up (jcstress SynchronizeWakesOnExit).
+     * drainingIdx, runs the heavy barrier, rescans, and parks. exit() stores its down and then reads
+     * drainingIdx. ASYMMETRIC: the publish, membarrier, rescan against exit's store-then-read is
+     * the asymmetric Dekker pair again: either the rescan sees the exit or the exit sees the waiter
+     * and unparks it (jcstress SynchronizeWakesOnExit). FENCED: exit has no fence between its
+     * release store and its read, so both may miss each other; the waiter parks with a timeout
+     * (20 µs doubling to 1 ms) and rescans: a missed wake-up costs at most one such interval.
+     * Virtual threads exit with an xadd, a full fence: they never miss the waiter.
      *
-     * Deferred actions: a ConcurrentLinkedQueue; a worker thread started on first use takes every
-     * action queued so far, runs one synchronize(), then runs them in order. callAfterGrace holds
-     * a use of a UseCount (the gate) while it enqueues, so close() can refuse new actions and
-     * then know that no enqueue is still in flight (gate.shutdown(), then wait for termination).
-     *
-     * Rejected: a per-thread registry scanned by the updater (HotSpot GlobalCounter, liburcu's
-     * memb) needs thread registration and a thread-exit hook; virtual threads make it unbounded.
-     * Polling with sleeps instead of parking: a grace period would cost the sleep quantum.
+     * Rejected: an xadd on enter and exit (the previous design, and srcu's): two locked
+     * instructions per section, the price every peer pays. A fence in exit under FENCED: the
+     * updater waits anyway, so a rescan is cheaper than a fence in every exit. Per-thread slots
+     * shared by every domain (HotSpot's GlobalCounter): one slot per thread for all domains means
+     * one domain's long reader delays every domain's synchronize.
      */
 
     /** System property that turns on section tracking and the self-deadlock check. */
@@ -152,10 +161,16 @@ public final class GraceDomain implements AutoCloseable {
     private static final boolean DEBUG = Boolean.getBoolean(DEBUG_PROPERTY);
     /** Rescans before a drain parks: a few microseconds, enough for short readers. */
     private static final int SPINS = 256;
+    /** FENCED only: the first and the longest park between rescans of a waiting drain. */
+    private static final long FIRST_RESCAN_NANOS = 20_000L, MAX_RESCAN_NANOS = 1_000_000L;
+    /** How this domain's platform-thread readers count. */
+    private static final ReaderCounts.Mode MODE =
+            Flavour.ASYMMETRIC ? ReaderCounts.Mode.RELEASE : ReaderCounts.Mode.UP_VOLATILE;
     private static final AtomicInteger DOMAINS = new AtomicInteger();
 
-    private final Stripes[] counts;
+    private final ReaderCounts counts;
     private final int tag;
+    private final String name;
     /** The index new sections count on; flipped by the grace-period holder only. */
     private volatile int current;
     /** Even: idle. Odd: a grace period is in progress. +2 per completed grace period. */
@@ -166,20 +181,12 @@ public final class GraceDomain implements AutoCloseable {
     private volatile Thread waiter;
     /** The index a parked updater waits on, or -1; read by every exit(). */
     private volatile int drainingIdx = -1;
+    /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
+    private boolean interruptedWhileWaiting;
 
-    // deferred actions
-    private final String name;
-    private final BiConsumer<? super Runnable, ? super Throwable> errorHandler;
-    private final ConcurrentLinkedQueue<Runnable> actions = new ConcurrentLinkedQueue<>();
-    private final UseCount gate = new UseCount(2);
-    private final CompletableFuture<Void> workerDone = new CompletableFuture<>();
-    private volatile Thread worker;
-    private volatile boolean workerParked;
-    private volatile boolean closing;
-
-    // debug tracking (only when DEBUG): open section serial -> the thread that entered it
-    private final Map<Integer, OpenSection> openSections = DEBUG ? new ConcurrentHashMap<>() : null;
-    private final AtomicInteger sectionSerial = DEBUG ? new AtomicInteger() : null;
+    private final DeferredActions actions;
+    /** Non-null only with the debug property. */
+    private final SectionTracker tracker;
 
     /** Creates a domain whose deferred actions report failures through a {@link System.Logger}. */
     public GraceDomain() {
@@ -191,14 +198,16 @@ public final class GraceDomain implements AutoCloseable {
      *
      * @param name names the domain's action thread ({@code raceless-<name>-actions})
      * @param errorHandler receives each deferred action that threw, with what it threw; runs on
-     *        the action thread and should not block
+     *        the action thread and should not block (and should not hold this domain: a handler
+     *        that does keeps a dropped domain, and its thread, alive)
      */
     public GraceDomain(String name, BiConsumer<? super Runnable, ? super Throwable> errorHandler) {
         this.name = Objects.requireNonNull(name, "name");
-        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
-        int stripes = Stripes.defaultStripes();
-        this.counts = new Stripes[] {new Stripes(stripes), new Stripes(stripes)};
+        Objects.requireNonNull(errorHandler, "errorHandler");
+        this.counts = new ReaderCounts(2, Stripes.defaultStripes(), MODE);
         this.tag = ThreadLocalRandom.current().nextInt() & ~1;
+        this.actions = new DeferredActions(this, name, errorHandler);
+        this.tracker = DEBUG ? new SectionTracker(tag) : null;
     }
 
     // ---------------------------------------------------------------- readers
@@ -211,9 +220,8 @@ public final class GraceDomain implements AutoCloseable {
      */
     public int enter() {
         int idx = current; // volatile read; a stale index is covered by step (a) of a grace period
-        counts[idx].up(); // xadd, a full fence: counted before the section reads anything (Dekker)
-        int token = tag ^ idx;
-        return DEBUG ? debugEnter(token) : token;
+        counts.up(idx); // FENCED: volatile store. ASYMMETRIC: release store; drain's membarrier orders it
+        return DEBUG ? tracker.enter(idx) : tag ^ idx;
     }
 
     /**
@@ -224,12 +232,12 @@ public final class GraceDomain implements AutoCloseable {
      *         {@code token} (with the debug property: also if that section has already ended)
      */
     public void exit(int token) {
-        int idx = (DEBUG ? debugExit(token) : token) ^ tag;
+        int idx = (DEBUG ? tracker.exit(token) : token) ^ tag;
         if ((idx & ~1) != 0) {
             throw badToken(token);
         }
-        counts[idx].down(); // xadd, a full fence: the exit is counted before drainingIdx is read
-        if (drainingIdx == idx) { // pairs with drain()'s publish-then-rescan: no lost wake-up
+        counts.down(idx); // release store (or xadd); pairs with drain()'s acquire scan
+        if (drainingIdx == idx) { // pairs with drain()'s publish, barrier, rescan; see the notes
             LockSupport.unpark(waiter); // unpark(null) is a no-op: a benign race with the reset
         }
     }
@@ -251,7 +259,7 @@ public final class GraceDomain implements AutoCloseable {
     }
 
     /** synchronize() without the debug check: also what the action thread runs. */
-    private void awaitGracePeriod() {
+    void awaitGracePeriod() {
         long target = snapshot();
         boolean interrupted = false;
         int r = DONE;
@@ -347,21 +355,7 @@ public final class GraceDomain implements AutoCloseable {
      */
     public void callAfterGrace(Runnable action) {
         Objects.requireNonNull(action, "action");
-        if (!gate.tryAcquire()) {
-            throw new IllegalStateException("callAfterGrace() on a closed GraceDomain (" + name + "): "
-                    + "close() refuses new actions");
-        }
-        try {
-            actions.offer(action); // a CAS: sequentially consistent with the worker's park protocol
-            Thread w = worker;
-            if (w == null) {
-                startWorker();
-            } else if (workerParked) {
-                LockSupport.unpark(w);
-            }
-        } finally {
-            gate.release();
-        }
+        actions.add(action);
     }
 
     /**
@@ -372,33 +366,18 @@ public final class GraceDomain implements AutoCloseable {
      *         or, with the debug property set, from inside a section of this domain
      */
     public void barrier() {
-        if (Thread.currentThread() == worker) {
-            throw new IllegalStateException("barrier() from a deferred action of the same GraceDomain ("
-                    + name + ") would wait for itself");
+        if (!actions.isWorker()) {
+            checkNotInSection("barrier()");
         }
-        checkNotInSection("barrier()");
-        if (!gate.tryAcquire()) { // closing: close() runs everything queued; wait for that
-            workerDone.join();
-            return;
-        }
-        CompletableFuture<Void> marker = new CompletableFuture<>();
-        try {
-            actions.offer(() -> marker.complete(null));
-            if (worker == null) {
-                startWorker();
-            } else if (workerParked) {
-                LockSupport.unpark(worker);
-            }
-        } finally {
-            gate.release();
-        }
-        marker.join(); // parks; the queue is FIFO, so all earlier actions have run
+        actions.barrier();
     }
 
     /**
      * Refuses new actions, runs the queued ones (each after a grace period) and stops the action
      * thread. Idempotent. Readers and {@code synchronize()} keep working after close. Called from
      * a deferred action it does not wait (the actions left run after the calling one returns).
+     * A domain that becomes unreachable without {@code close()} stops its thread too, after
+     * running what was queued.
      *
      * @throws IllegalStateException with the debug property set, if the calling thread is inside
      *         a section of this domain (the final grace period would wait for it)
@@ -406,18 +385,7 @@ public final class GraceDomain implements AutoCloseable {
     @Override
     public void close() {
         checkNotInSection("close()");
-        closing = true; // before the gate: the worker's exit test reads it after draining
-        gate.shutdown();
-        gate.termination().join(); // no callAfterGrace is still enqueueing
-        Thread w = worker;
-        if (w == null) { // never started, and with the gate dead it never will: no actions
-            workerDone.complete(null);
-            return;
-        }
-        LockSupport.unpark(w);
-        if (w != Thread.currentThread()) {
-            workerDone.join();
-        }
+        actions.close();
     }
 
     // ---------------------------------------------------------------- grace periods
@@ -426,9 +394,6 @@ public final class GraceDomain implements AutoCloseable {
     private static final int FOREVER = 0, UNTIL_DEADLINE = 1, NO_WAIT = 2;
     /** Outcomes of a wait. */
     private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2, MISUSE = 3;
-
-    /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
-    private boolean interruptedWhileWaiting;
 
     /** The gpSeq value at which a grace period that starts after now has completed. */
     private long snapshot() {
@@ -455,32 +420,40 @@ public final class GraceDomain implements AutoCloseable {
 
     /**
      * Waits until no section counted on {@code idx} is open. Spins, then parks until an exit on
-     * {@code idx} unparks it. The caller holds gpLock (one waiter at a time).
+     * {@code idx} unparks it (FENCED: or a rescan interval passes). The caller holds gpLock (one
+     * waiter at a time).
      */
     private int drain(int idx, int mode, long deadline) {
-        Stripes c = counts[idx];
-        int r = check(c);
+        Flavour.heavyBarrier(); // ASYMMETRIC: every up executed before now is visible to the scan
+        int r = check(idx);
         if (r != TIMED_OUT || mode == NO_WAIT) {
             return r;
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
-            if ((r = check(c)) != TIMED_OUT) {
+            if ((r = check(idx)) != TIMED_OUT) {
                 return r;
             }
         }
         waiter = Thread.currentThread();
-        drainingIdx = idx; // publish, then rescan: pairs with exit()'s xadd-then-read
+        drainingIdx = idx; // publish, barrier, then rescan: pairs with exit()'s store-then-read
+        Flavour.heavyBarrier();
+        long rescan = FIRST_RESCAN_NANOS;
         try {
-            while ((r = check(c)) == TIMED_OUT) {
-                if (mode == UNTIL_DEADLINE) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0L) {
-                        return TIMED_OUT;
+            while ((r = check(idx)) == TIMED_OUT) {
+                long left = mode == UNTIL_DEADLINE ? deadline - System.nanoTime() : Long.MAX_VALUE;
+                if (left <= 0L) {
+                    return TIMED_OUT;
+                }
+                if (Flavour.ASYMMETRIC) {
+                    if (mode == UNTIL_DEADLINE) {
+                        LockSupport.parkNanos(this, left);
+                    } else {
+                        LockSupport.park(this);
                     }
-                    LockSupport.parkNanos(this, left);
-                } else {
-                    LockSupport.park(this);
+                } else { // an exit may have missed us: rescan at growing intervals
+                    LockSupport.parkNanos(this, Math.min(rescan, left));
+                    rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
                 }
                 if (Thread.interrupted()) {
                     if (mode == UNTIL_DEADLINE) {
@@ -497,12 +470,12 @@ public final class GraceDomain implements AutoCloseable {
     }
 
     /**
-     * DONE if no section counted on these stripes is open, TIMED_OUT (not yet) if some is, MISUSE
+     * DONE if no section counted on {@code idx} is open, TIMED_OUT (not yet) if some is, MISUSE
      * if more exits than enters were counted: impossible with correct use (exits are summed first,
      * so every exit counted has its enter counted), so some token was passed to exit() twice.
      */
-    private static int check(Stripes c) {
-        long pending = c.pending();
+    private int check(int idx) {
+        long pending = counts.pending(idx);
         return pending == 0 ? DONE : pending > 0 ? TIMED_OUT : MISUSE;
     }
 
@@ -512,149 +485,46 @@ public final class GraceDomain implements AutoCloseable {
                 + "=true to catch the second exit where it happens); no grace period can complete");
     }
 
-    // ---------------------------------------------------------------- the action thread
+    // ---------------------------------------------------------------- inspection
 
-    private void startWorker() {
-        Thread t = new Thread(this::runActions, "raceless-" + name + "-actions");
-        t.setDaemon(true);
-        // Not the caller's context class loader: that may be a plugin's, which this long-lived
-        // thread would then keep from being collected.
-        t.setContextClassLoader(GraceDomain.class.getClassLoader());
-        if (WORKER.compareAndSet(this, null, t)) {
-            try {
-                t.start();
-            } catch (Throwable e) { // e.g. no native thread: let a later call try again
-                worker = null;
-                throw e;
-            }
-        }
+    /** The number of grace periods this domain has completed. */
+    public long gracePeriodsCompleted() {
+        return gpSeq >>> 1;
     }
 
-    private void runActions() {
-        ArrayList<Runnable> batch = new ArrayList<>();
-        try {
-            for (;;) {
-                Runnable a;
-                while ((a = actions.poll()) != null) {
-                    batch.add(a);
-                }
-                if (batch.isEmpty()) {
-                    if (closing && gate.state() == UseCount.State.DEAD && actions.isEmpty()) {
-                        return;
-                    }
-                    workerParked = true; // publish, then recheck: pairs with callAfterGrace's offer-then-read
-                    if (actions.isEmpty() && !(closing && gate.state() == UseCount.State.DEAD)) {
-                        LockSupport.park(this);
-                    }
-                    workerParked = false;
-                    continue;
-                }
-                try {
-                    awaitGracePeriod(); // every action in the batch was queued before this call
-                } catch (IllegalStateException misuse) { // a double exit(): keep the batch, retry
-                    reportFailure(batch.get(0), misuse);
-                    LockSupport.parkNanos(this, 10_000_000L);
-                    continue;
-                }
-                for (Runnable r : batch) {
-                    try {
-                        r.run();
-                    } catch (Throwable e) {
-                        reportFailure(r, e);
-                    }
-                }
-                batch.clear();
-                // An action (or synchronize(), restoring one) may leave the interrupt status set;
-                // park() would then return at once, forever. The action thread owns no interrupt.
-                Thread.interrupted();
-            }
-        } finally {
-            workerDone.complete(null);
-        }
+    /** The read-side flavour this domain's readers use (the JVM's, see {@link ReadSide}). */
+    public static ReadSide readSide() {
+        return ReadSide.active();
     }
 
-    private void reportFailure(Runnable action, Throwable failure) {
-        try {
-            errorHandler.accept(action, failure);
-        } catch (Throwable handlerFailure) {
-            failure.addSuppressed(handlerFailure);
-            try {
-                logActionFailure(action, failure);
-            } catch (Throwable ignored) { // nowhere left to report; the queue must go on
-            }
-        }
+    @Override
+    public String toString() {
+        return "GraceDomain[" + name + ", " + ReadSide.active() + ", grace periods completed: "
+                + gracePeriodsCompleted() + ", thread slots: " + counts.slotCount()
+                + (actions.isClosing() ? ", closed" : "") + "]";
     }
 
-    private static void logActionFailure(Runnable action, Throwable failure) {
-        System.getLogger("dev.raceless.grace").log(System.Logger.Level.WARNING,
-                "a deferred action (" + action + ") threw; the other actions go on", failure);
+    /** The action thread, or null if none was started. For tests. */
+    Thread actionThread() {
+        return actions.worker();
     }
 
     // ---------------------------------------------------------------- misuse and debug tracking
+
+    static void logActionFailure(Runnable action, Throwable failure) {
+        System.getLogger("dev.raceless.grace").log(System.Logger.Level.WARNING,
+                "a deferred action (" + action + ") threw; the other actions go on", failure);
+    }
 
     private IllegalArgumentException badToken(int token) {
         return new IllegalArgumentException("exit(" + token + "): no enter() of this GraceDomain (" + name
                 + ") returned this token" + (DEBUG ? ", or its section has already ended" : ""));
     }
 
-    /** Debug tracking of one open section: who entered it, on which index. */
-    private static final class OpenSection {
-        final Thread thread;
-        final int idx;
-
-        OpenSection(Thread thread, int idx) {
-            this.thread = thread;
-            this.idx = idx;
-        }
-    }
-
-    private int debugEnter(int token) {
-        int idx = token ^ tag;
-        int serial = sectionSerial.incrementAndGet() & 0x3FFF_FFFF;
-        openSections.put(serial, new OpenSection(Thread.currentThread(), idx));
-        return (serial << 1 | idx) ^ tag;
-    }
-
-    /** @return the plain token for the section, after checking it is open (and its index) and closing it */
-    private int debugExit(int token) {
-        int raw = token ^ tag;
-        OpenSection open = openSections.get(raw >>> 1);
-        if (open == null || open.idx != (raw & 1) || !openSections.remove(raw >>> 1, open)) {
-            throw badToken(token);
-        }
-        return open.idx ^ tag;
-    }
-
-    private boolean inSection(Thread t) {
-        for (OpenSection s : openSections.values()) {
-            if (s.thread == t) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void checkNotInSection(String operation) {
-        if (DEBUG && inSection(Thread.currentThread())) {
+        if (DEBUG && tracker.inSection(Thread.currentThread())) {
             throw new IllegalStateException(operation + " called inside a section of the same GraceDomain ("
                     + name + ") on the same thread: it would wait for itself; exit the section first");
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "GraceDomain[" + name + ", grace periods completed: " + (gpSeq >>> 1)
-                + (closing ? ", closed" : "") + "]";
-    }
-
-    // VarHandle mechanics
-    private static final VarHandle WORKER;
-
-    static {
-        try {
-            WORKER = MethodHandles.lookup().findVarHandle(GraceDomain.class, "worker", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 }

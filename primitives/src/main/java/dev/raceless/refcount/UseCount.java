@@ -1,5 +1,7 @@
 package dev.raceless.refcount;
 
+import dev.raceless.internal.Flavour;
+import dev.raceless.internal.ReaderCounts;
 import dev.raceless.internal.Stripes;
 
 import java.lang.invoke.MethodHandles;
@@ -199,7 +201,11 @@ public final class UseCount {
     private static final int PHASE_BITS = 3;
     private static final long PHASE_MASK = (1L << PHASE_BITS) - 1;
 
-    private final Stripes stripes;
+    /** How platform threads count: owned slots without a fence (ASYMMETRIC) or xadd on a stripe. */
+    private static final ReaderCounts.Mode MODE =
+            Flavour.ASYMMETRIC ? ReaderCounts.Mode.RELEASE : ReaderCounts.Mode.SHARED;
+
+    private final ReaderCounts counts;
     /** The state word; see the implementation notes. */
     private volatile long state;
     /** This life's termination; replaced only by reopen, while the phase is OPENING. */
@@ -217,7 +223,7 @@ public final class UseCount {
      * @throws IllegalArgumentException if {@code stripes} is not a positive power of two
      */
     public UseCount(int stripes) {
-        this.stripes = new Stripes(stripes);
+        this.counts = new ReaderCounts(1, stripes, MODE);
     }
 
     // ---------------------------------------------------------------- taking and releasing
@@ -232,7 +238,7 @@ public final class UseCount {
      * @return {@code true} if a use was taken; the caller must {@link #release()} it
      */
     public boolean tryAcquire() {
-        stripes.up(); // xadd, a full fence: the up is visible before the state is read (Dekker)
+        counts.up(0); // FENCED: xadd, a full fence. ASYMMETRIC: release store; the counter's heavy barrier fences it (Dekker)
         if (phase(state) == LIVE) { // pairs with the CAS to TRYING/GOING in (try)shutdown
             return true;
         }
@@ -249,7 +255,7 @@ public final class UseCount {
      *         holds no use; the count is left as it was
      */
     public void acquire() {
-        stripes.up(); // xadd; see tryAcquire
+        counts.up(0); // see tryAcquire
         int ph = phase(state);
         if (ph == DEAD || ph == OPENING) {
             backOut();
@@ -271,7 +277,7 @@ public final class UseCount {
         if (isDead(state)) { // before the down: a holder's own life cannot be DEAD, so this is misuse
             throw releaseOnDead();
         }
-        stripes.down(); // xadd, a full fence: the down is visible before the state is read
+        counts.down(0); // xadd, or a release store the counter's heavy barrier fences; then read the state
         long s = state;
         if (phase(s) != LIVE) {
             releaseSlow(s);
@@ -336,7 +342,7 @@ public final class UseCount {
                     if (!casState(s, t)) {
                         continue;
                     }
-                    long pending = stripes.pending(); // downs before ups: never a false zero
+                    long pending = count(); // downs before ups: never a false zero
                     if (pending == 0 && endLife(t)) {
                         return true; // this call ended the life
                     }
@@ -481,17 +487,23 @@ public final class UseCount {
      * nothing is in flight. Negative only after misuse (more releases than acquires).
      */
     public long estimate() {
-        return stripes.pending();
+        return counts.pending(0);
     }
 
     /** The number of stripes. */
     public int stripes() {
-        return stripes.stripes();
+        return counts.stripes();
+    }
+
+    /** The read-side flavour this count uses (the JVM's, see {@link ReadSide}). */
+    public static ReadSide readSide() {
+        return ReadSide.active();
     }
 
     @Override
     public String toString() {
-        return "UseCount[" + state() + ", ~" + estimate() + " held, " + stripes() + " stripes]";
+        return "UseCount[" + state() + ", ~" + estimate() + " held, " + stripes() + " stripes, "
+                + counts.slotCount() + " thread slots, " + ReadSide.active() + "]";
     }
 
     // ---------------------------------------------------------------- slow paths
@@ -502,7 +514,7 @@ public final class UseCount {
      * is never misuse, whatever state it finds.
      */
     private void backOut() {
-        stripes.down();
+        counts.down(0);
         long s = state;
         if (isClosing(s)) {
             finishIfZero(s);
@@ -518,9 +530,9 @@ public final class UseCount {
      * without an acquire.
      */
     private void releaseSlow(long s) {
-        long pending = isClosing(s) ? finishIfZero(s) : stripes.pending();
+        long pending = isClosing(s) ? finishIfZero(s) : count();
         if (pending < 0) {
-            stripes.up(); // compensate: leave the count as it was
+            counts.up(0); // compensate: leave the count as it was
             throw negativeCount("release()");
         }
     }
@@ -533,11 +545,21 @@ public final class UseCount {
      *         positive if busy, negative after misuse
      */
     private long finishIfZero(long s) {
-        long pending = stripes.pending(); // downs before ups: never a false zero
+        long pending = count(); // downs before ups: never a false zero
         if (pending == 0) {
             endLife(s);
         }
         return pending;
+    }
+
+    /**
+     * The count every decision is made on: in the ASYMMETRIC flavour the heavy barrier first, so that
+     * every use announced by a thread that read LIVE before our state write is visible to the sum
+     * (the updater's half of the Dekker pair); then the Piggin-safe sum.
+     */
+    private long count() {
+        Flavour.heavyBarrier();
+        return counts.pending(0);
     }
 
     /**

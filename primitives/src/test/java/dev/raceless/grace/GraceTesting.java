@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Helpers shared by the GraceDomain tests: waiting for a thread to reach a known blocking point,
- * and reading the completed grace-period count from {@code toString()}.
+ * and reading the completed grace-period count.
  *
  * <p>Nothing here measures time to decide an outcome: the deadlines only turn a hang into a
  * failure with a message.
@@ -72,19 +72,8 @@ final class GraceTesting {
         return t;
     }
 
-    /** The completed grace periods, parsed from {@code toString()} (the only public view of gpSeq). */
+    /** The completed grace periods. */
     static long gracePeriods(GraceDomain domain) {
-        String s = domain.toString();
-        String key = "grace periods completed: ";
-        int at = s.indexOf(key);
-        if (at < 0) {
-            throw new AssertionError("toString() no longer reports grace periods: " + s);
-        }
-        int from = at + key.length();
-        int to = from;
-        while (to < s.length() && Character.isDigit(s.charAt(to))) {
-            to++;
-        }
-        return Long.parseLong(s.substring(from, to));
+        return domain.gracePeriodsCompleted();
     }
 }

@@ -1,5 +1,6 @@
 package dev.raceless.refcount;
 
+import dev.raceless.testing.VirtualThreads;
 import dev.raceless.refcount.UseCount.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package dev.raceless.refcount;
+package dev.raceless.testing;
 
 import java.lang.reflect.Method;
 
@@ -6,17 +6,17 @@ import java.lang.reflect.Method;
  * Test helper: starts a virtual thread on JDK 21 and later. The tests compile for release 17, where
  * {@code Thread.ofVirtual()} does not exist, so it is called reflectively.
  */
-final class VirtualThreads {
+public final class VirtualThreads {
     private VirtualThreads() {
     }
 
     /** Whether this JDK has virtual threads (final since JDK 21). */
-    static boolean supported() {
+    public static boolean supported() {
         return Runtime.version().feature() >= 21;
     }
 
     /** Starts {@code task} on a new virtual thread. Call only when {@link #supported()}. */
-    static Thread start(Runnable task) {
+    public static Thread start(Runnable task) {
         try {
             Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
             Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
@@ -27,7 +27,7 @@ final class VirtualThreads {
     }
 
     /** Whether {@code t} is a virtual thread ({@code Thread.isVirtual()}, JDK 21+). */
-    static boolean isVirtual(Thread t) {
+    public static boolean isVirtual(Thread t) {
         if (!supported()) {
             return false;
         }
