@@ -3,7 +3,6 @@ package dev.raceless.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
-import java.util.Arrays;
 
 /**
  * Monotonic "up" and "down" totals in one or two lanes, kept in slots owned by platform threads
@@ -22,29 +21,36 @@ public final class ReaderCounts {
      * Implementation notes.
      *
      * Representation:
-     *   shared0/1      a Stripes per lane: xadd on a padded cell chosen by thread id (virtual threads, or
-     *                  everyone in SHARED mode)
-     *   slots          a copy-on-write array of every Slot ever registered (volatile)
-     *   mine           the calling platform thread's Slot (a ThreadLocal of this object)
+     *   shared0/1      a Stripes per lane: xadd on a padded cell chosen by thread id (virtual
+     *                  threads, threads without a slot, and everyone in SHARED mode)
+     *   table          Slot[2 x stripes, at least 8, at most 256], indexed by thread id & mask:
+     *                  entry i holds the slot of the one thread that owns it, or null
      *   Slot           up0, down0, up1, down1: monotonic totals written only by the slot's owner,
-     *                  with release stores (sv for an up in UP_VOLATILE mode); 64 bytes of padding
-     *                  on each side, so fields of two slots are at least 128 bytes apart wherever the
-     *                  GC puts them
+     *                  with release stores (a volatile store for an up in UP_VOLATILE mode); its
+     *                  owner (weakly) and the owner's id; 64 bytes of padding on each side, so the
+     *                  fields of two slots are at least 128 bytes apart wherever the GC puts them
      *
      * Invariants:
      *   1. A slot has one writer at a time: its owner thread, set under this object's monitor.
      *   2. Totals only grow. A slot is never removed; a slot whose owner has died is adopted by the
-     *      next thread that registers, which continues its totals (so nothing is ever folded, and
-     *      the registry holds at most as many slots as threads that used this object were alive
-     *      at once, plus the ones that died since the last registration).
-     *   3. A slot is in `slots` (a volatile write) before its first up: registration is
-     *      sequentially consistent with an updater's later read of `slots`.
+     *      next thread that maps to its entry, which continues its totals: nothing is folded,
+     *      nothing is unlinked, and a table never holds more than its size in slots.
+     *   3. A slot is in the table (a volatile store) before its owner's first up: installation is
+     *      sequentially consistent with an updater's later volatile read of the entry.
+     *   4. Any up or down may go to the shared stripes instead of a slot: the sums add both kinds.
+     *      So a thread whose entry another live thread owns simply counts there.
+     *
+     * Fast path: Thread.currentThread(), its id, one array load, one compare of the slot's owner
+     * id, one store. The owner-id read is racy and benign: a thread only ever finds its own id in
+     * an entry after it installed it itself, and an entry's id changes only when its owner died.
+     * (A ThreadLocal per object was the first design: its lookup cost 4 to 5 ns per call here,
+     * more than the fence it saves.)
      *
      * Piggin-safe order across kinds: pending() reads every down total (stripes, then slots), then
      * every up total. A down made on thread B for an up made on thread A is ordered after that up
      * by the hand-off's happens-before edge; B's down is a release store (or an xadd) and is read
      * with an acquire load (or a volatile one), so a pass that sees the down sees the up in the
-     * later ups pass. Slots registered between the two passes only add ups: a larger count, never
+     * later ups pass. Slots installed between the two passes only add ups: a larger count, never
      * a false zero.
      *
      * Adoption and happens-before: an adopter sees the dead owner's last stores because it detected
@@ -53,10 +59,9 @@ public final class ReaderCounts {
      * kept alive by a count); a cleared reference means the Thread was collected, long after its
      * last store (a GC safepoint lies between), which this code treats as death.
      *
-     * Cost: a platform thread's up or down is Thread.currentThread(), a virtual-thread test, a
-     * ThreadLocal lookup and one store; no allocation after the first use. Footprint: per object
-     * the stripes (Stripes.cellBytes), the ThreadLocal and the slot array; per (thread, object)
-     * pair one Slot (about 176 bytes), a ThreadLocalMap entry (32) and a WeakReference (32).
+     * Footprint: per object the stripes (Stripes.cellBytes) and the table (16 + 4 per entry with
+     * compressed oops); per thread that used it, one Slot (about 176 bytes) and a WeakReference
+     * (32), at most table-size of them.
      */
 
     /** How slots are written. */
@@ -69,16 +74,17 @@ public final class ReaderCounts {
         UP_VOLATILE
     }
 
-    private static final Slot[] NONE = new Slot[0];
-
     private final Stripes shared0;
     /** Null with one lane. */
     private final Stripes shared1;
     private final boolean owned;
     private final boolean upVolatile;
-    /** Null in SHARED mode: a count that never has slots pays nothing for them. */
-    private final ThreadLocal<Slot> mine;
-    private volatile Slot[] slots = NONE;
+    /**
+     * The slot table, indexed by thread id: entry {@code id & mask} is the slot of the one thread
+     * that owns it, or null. Null in SHARED mode. Entries are written with volatile stores.
+     */
+    private final Slot[] table;
+    private final int mask;
 
     /**
      * @param lanes 1 or 2
@@ -93,7 +99,9 @@ public final class ReaderCounts {
         shared1 = lanes == 2 ? new Stripes(stripes) : null;
         owned = mode != Mode.SHARED;
         upVolatile = mode == Mode.UP_VOLATILE;
-        mine = owned ? new ThreadLocal<>() : null;
+        int n = Math.min(MAX_SLOTS, 2 * stripes);
+        table = owned ? new Slot[Math.max(MIN_SLOTS, n)] : null;
+        mask = owned ? table.length - 1 : 0;
     }
 
     // ---------------------------------------------------------------- counting (fast paths)
@@ -128,17 +136,22 @@ public final class ReaderCounts {
         }
     }
 
-    /** The calling platform thread's slot, registering it on first use; null for shared counting. */
+    /**
+     * The calling platform thread's slot, registering it on first use; null for shared counting
+     * (SHARED mode, a virtual thread, or a thread whose table entry another live thread owns).
+     */
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() is JDK 19+, and this is release 17
     private Slot slot() {
         if (!owned) {
             return null;
         }
         Thread t = Thread.currentThread();
-        if (Threads.isVirtual(t)) {
-            return null; // a virtual thread never gets a slot: there may be millions
+        long id = t.getId();
+        Slot s = table[(int) id & mask]; // a racy read is fine: only t ever installs t's id
+        if (s != null && s.ownerId == id) {
+            return s;
         }
-        Slot s = mine.get();
-        return s != null ? s : register(t);
+        return Threads.isVirtual(t) ? null : register(t, id); // a virtual thread never gets a slot
     }
 
     // ---------------------------------------------------------------- summing (updaters)
@@ -151,29 +164,54 @@ public final class ReaderCounts {
     public long pending(int lane) {
         Stripes shared = shared(lane);
         long downs = shared.sumDowns();
-        for (Slot s : slots) {
-            downs += lane == 0 ? (long) DOWN0.getAcquire(s) : (long) DOWN1.getAcquire(s);
+        Slot[] tb = table;
+        if (tb == null) {
+            return shared.sumUps() - downs;
+        }
+        for (int i = 0; i < tb.length; i++) {
+            Slot s = (Slot) TABLE.getVolatile(tb, i);
+            if (s != null) {
+                downs += lane == 0 ? (long) DOWN0.getAcquire(s) : (long) DOWN1.getAcquire(s);
+            }
         }
         long ups = shared.sumUps();
-        for (Slot s : slots) { // read again: slots registered since only add ups
-            ups += lane == 0 ? s.up0 : s.up1; // volatile reads
+        for (int i = 0; i < tb.length; i++) { // read again: slots installed since only add ups
+            Slot s = (Slot) TABLE.getVolatile(tb, i);
+            if (s != null) {
+                ups += lane == 0 ? s.up0 : s.up1; // volatile reads
+            }
         }
         return ups - downs;
     }
 
-    /** The number of slots registered (live and adoptable). */
+    /** The number of slots made (each owned by a live thread, or adoptable). */
     public int slotCount() {
-        return slots.length;
+        int n = 0;
+        if (table != null) {
+            for (int i = 0; i < table.length; i++) {
+                if (TABLE.getVolatile(table, i) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
-    /** Bytes this object holds (an estimate: stripes and slots, not the ThreadLocalMap entries). */
+    /** The size of the slot table (0 in SHARED mode): at most this many threads count in slots at once. */
+    public int tableSize() {
+        return table == null ? 0 : table.length;
+    }
+
+    /** Bytes this object holds (an estimate: stripes, table and slots). */
     public long footprintBytes() {
         long b = shared0.cellBytes() + (shared1 == null ? 0 : shared1.cellBytes());
-        return b + 16 + 4L * slots.length + SLOT_BYTES * slots.length;
+        return b + (table == null ? 0 : 16 + 4L * table.length + SLOT_BYTES * slotCount());
     }
 
-    /** Bytes one Slot takes, with its WeakReference and ThreadLocalMap entry. */
-    public static final long SLOT_BYTES = 176 + 32 + 32;
+    /** Bytes one Slot takes, with its WeakReference. */
+    public static final long SLOT_BYTES = 176 + 32;
+    /** Bounds of the slot table size. */
+    private static final int MIN_SLOTS = 8, MAX_SLOTS = 256;
 
     /** Shared stripes per lane. */
     public int stripes() {
@@ -186,26 +224,33 @@ public final class ReaderCounts {
 
     // ---------------------------------------------------------------- registration (slow path)
 
-    /** Registers t's slot: adopts a dead thread's slot, or appends a new one. Out of line. */
-    private Slot register(Thread t) {
+    /**
+     * Gives t the slot of its table entry: a new one if the entry is empty, the same one if its
+     * owner has died (adoption: the totals go on), none if another live thread owns it (then t
+     * counts on the shared stripes, which is always correct). Out of line; runs once per thread
+     * and object, and on every call of a thread that lost its entry to a live one.
+     */
+    private Slot register(Thread t, long id) {
+        int i = (int) id & mask;
         // The monitor of this object: only platform threads register, so no virtual thread is
-        // ever pinned here, and a count does not carry a lock object it rarely needs.
+        // ever pinned here, and an object does not carry a lock it rarely needs.
         synchronized (this) {
-            Slot[] a = slots;
-            for (Slot s : a) {
-                Thread owner = s.owner.get();
-                if (owner == null || !owner.isAlive()) { // isAlive: happens-after the owner's last store
-                    s.owner = new WeakReference<>(t);
-                    mine.set(s);
-                    return s;
-                }
+            Slot s = (Slot) TABLE.getVolatile(table, i);
+            if (s == null) {
+                s = new Slot(t, id);
+                TABLE.setVolatile(table, i, s); // published before t's first up (invariant 3)
+                return s;
             }
-            Slot s = new Slot(t);
-            Slot[] b = Arrays.copyOf(a, a.length + 1);
-            b[a.length] = s;
-            slots = b; // volatile: published before this thread's first up (invariant 3)
-            mine.set(s);
-            return s;
+            Thread owner = s.owner.get();
+            if (owner == t) {
+                return s;
+            }
+            if (owner == null || !owner.isAlive()) { // isAlive: happens-after the owner's last store
+                s.owner = new WeakReference<>(t);
+                s.ownerId = id; // plain: only t reads its own id here, and t wrote it
+                return s;
+            }
+            return null; // a live thread owns the entry: count on the shared stripes
         }
     }
 
@@ -225,6 +270,8 @@ public final class ReaderCounts {
         volatile long down1;
         /** Guarded by the monitor of the ReaderCounts. */
         WeakReference<Thread> owner;
+        /** The owner's thread id; read without the monitor by the fast path (see slot()). */
+        long ownerId;
     }
 
     /** A thread's slot: 64 bytes after the totals. */
@@ -232,12 +279,14 @@ public final class ReaderCounts {
     static final class Slot extends SlotTotals {
         long q00, q01, q02, q03, q04, q05, q06, q07;
 
-        Slot(Thread owner) {
+        Slot(Thread owner, long ownerId) {
             this.owner = new WeakReference<>(owner);
+            this.ownerId = ownerId;
         }
     }
 
     // VarHandle mechanics
+    private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(Slot[].class);
     private static final VarHandle UP0;
     private static final VarHandle UP1;
     private static final VarHandle DOWN0;

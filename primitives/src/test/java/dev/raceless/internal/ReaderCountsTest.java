@@ -37,23 +37,25 @@ class ReaderCountsTest {
     @Test
     void aSlotOfADeadThreadIsAdoptedAndKeepsItsTotals() throws Exception {
         ReaderCounts c = new ReaderCounts(1, 2, ReaderCounts.Mode.UP_VOLATILE);
-        for (int i = 0; i < 50; i++) { // 50 threads one after another: one slot, handed on each time
+        int threads = 6 * c.tableSize(); // one after another: entries are reused by adoption
+        for (int i = 0; i < threads; i++) {
             Thread t = new Thread(() -> c.up(0));
             t.start();
             t.join();
         }
-        assertEquals(1, c.slotCount(), "threads that died leave their slot to the next one");
-        assertEquals(50, c.pending(0), "the uses the dead threads still hold are all counted");
-        for (int i = 0; i < 50; i++) {
+        assertTrue(c.slotCount() <= c.tableSize(), "threads that died leave their slot to the next one: "
+                + c.slotCount() + " slots");
+        assertEquals(threads, c.pending(0), "the uses the dead threads still hold are all counted");
+        for (int i = 0; i < threads; i++) {
             c.down(0); // released here, on another thread: the Piggin-safe sum still finds zero
         }
         assertEquals(0, c.pending(0));
     }
 
     @Test
-    void liveThreadsGetOneSlotEach() throws Exception {
+    void liveThreadsGetOneSlotEachUpToTheTableSizeAndTheRestCountShared() throws Exception {
         ReaderCounts c = new ReaderCounts(1, 2, ReaderCounts.Mode.RELEASE);
-        int n = 8;
+        int n = 3 * c.tableSize(); // more threads than entries: some share the stripes
         CountDownLatch counted = new CountDownLatch(n);
         CountDownLatch end = new CountDownLatch(1);
         Thread[] ts = new Thread[n];
@@ -71,8 +73,8 @@ class ReaderCountsTest {
             ts[i].start();
         }
         counted.await();
-        assertEquals(n, c.slotCount());
-        assertEquals(n, c.pending(0));
+        assertTrue(c.slotCount() <= c.tableSize(), c.slotCount() + " slots");
+        assertEquals(n, c.pending(0), "every thread counted, in a slot or on a stripe");
         end.countDown();
         for (Thread t : ts) {
             t.join();

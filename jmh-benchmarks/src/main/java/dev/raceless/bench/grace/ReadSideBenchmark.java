@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
@@ -31,9 +32,11 @@ import java.util.concurrent.locks.StampedLock;
  * side alone, the case a reader pays for on every call.
  *
  * <ul>
- * <li>{@code enterExit}: {@code GraceDomain.enter()} + {@code exit(token)}: one xadd on the
- *     thread's stripe of the current epoch index each, plus a volatile read of that index and of
- *     the drain flag.</li>
+ * <li>{@code enterExit}: {@code GraceDomain.enter()} + {@code exit(token)}: a store to the
+ *     thread's own slot each (ASYMMETRIC: no fence; FENCED: one volatile store on entry), plus a
+ *     volatile read of the epoch index and of the drain flag.</li>
+ * <li>{@code longAdderFlag}: {@code LongAdder} increment, read a flag, decrement: the cheapest
+ *     "reader count" a JDK user would write (it has no exact zero test: a peer for speed only).</li>
  * <li>{@code rwLockRead}: {@code ReentrantReadWriteLock} read {@code tryLock()} / {@code unlock()}:
  *     a CAS on the lock's one state word each (plus the first-reader / hold-count bookkeeping).</li>
  * <li>{@code stampedRead}: {@code StampedLock.tryReadLock()} / {@code unlockRead(stamp)}: a CAS on
@@ -59,6 +62,9 @@ public class ReadSideBenchmark {
     Lock rwReadLock;
     StampedLock stamped;
     UseCount useCount;
+    LongAdder longAdder;
+    /** The flag the LongAdder peer reads inside its "section"; never set. */
+    volatile boolean closed;
 
     @Setup
     public void setUp() {
@@ -66,6 +72,7 @@ public class ReadSideBenchmark {
         rwReadLock = new ReentrantReadWriteLock().readLock();
         stamped = new StampedLock();
         useCount = new UseCount();
+        longAdder = new LongAdder();
     }
 
     @TearDown
@@ -81,6 +88,15 @@ public class ReadSideBenchmark {
         if (stamped.isReadLocked()) {
             throw new IllegalStateException("unbalanced after the run: " + stamped);
         }
+    }
+
+    @Benchmark
+    public boolean longAdderFlag() {
+        LongAdder c = longAdder;
+        c.increment();
+        boolean open = !closed;
+        c.decrement();
+        return open;
     }
 
     @Benchmark
