@@ -119,7 +119,7 @@ public final class GraceDomain implements AutoCloseable {
      *   Each drain starts with Flavour.heavyBarrier() (membarrier in ASYMMETRIC, nothing in FENCED)
      *   before its first scan.
      *
-     * Proof sketch of the rule (UnpublishThenFree, AsymmetricEnterVsSynchronize): the reader does
+     * Proof sketch of the rule (UnpublishThenFree, WarmUnpublishThenFree, AsymmetricDekker): the reader does
      * read(current), up(idx), then reads the pointer; the updater unpublishes (a volatile write),
      * then (a)-(c). The bad outcome is a reader whose up the drain does not see and who still reads
      * the old pointer.

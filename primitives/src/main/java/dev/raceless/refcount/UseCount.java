@@ -23,16 +23,21 @@ import java.util.concurrent.TimeoutException;
  * this life). The release that empties a {@code GOING} count makes it {@code DEAD} and completes
  * {@link #termination()}. {@link #reopen()} starts a new life.
  *
- * <p><b>The rule.</b> A use is taken by announcing it on the caller's stripe and then reading the
- * state; a shutdown writes the state and then counts every stripe. Because both sides are
- * sequentially consistent, at least one of them sees the other: either the taker sees
- * {@code GOING} and backs out, or the count sees the use.
+ * <p><b>The rule.</b> A use is taken by announcing it and then reading the state; a shutdown writes
+ * the state and then counts every announcement. At least one side sees the other: either the
+ * taker sees {@code GOING} and backs out, or the count sees the use.
  *
- * <p><b>Striping.</b> Each thread increments a cell of its own (chosen from its thread id, padded to
- * 128 bytes), so threads do not share a cache line on the hot path. A use may be released on a
- * different thread, and so on a different stripe, from the one that took it: the count keeps
- * separate monotonic totals of acquires and releases and sums all releases before all acquires, so
- * it never reads zero while a use is held.
+ * <p><b>Read side.</b> How a use is announced depends on the JVM's {@link ReadSide}, fixed for the
+ * life of the JVM. {@link ReadSide#FENCED FENCED}: one atomic add on a cell of the caller's stripe
+ * (chosen from its thread id, padded to 128 bytes), a full fence, in and out.
+ * {@link ReadSide#ASYMMETRIC ASYMMETRIC}: a platform thread writes a slot of this count that it
+ * owns, with a release store and no fence; every path that decides on the count ({@code shutdown},
+ * {@code tryShutdown}, a release or back-out that finds the count closing) first runs
+ * {@code membarrier}, which makes those stores visible (see {@code docs/read-side.md}). Virtual
+ * threads always use the shared stripes. A use may be released on a different thread, and so on a
+ * different stripe or slot, from the one that took it: the count keeps separate monotonic totals
+ * of acquires and releases and sums all releases before all acquires, so it never reads zero
+ * while a use is held.
  *
  * <p><b>Unloading.</b> {@link #shutdown()} moves a live count to {@code GOING} at once: every
  * {@code tryAcquire()} that starts after {@code shutdown()} returned fails (until a
@@ -46,8 +51,8 @@ import java.util.concurrent.TimeoutException;
  * use is held, even while {@code GOING}: that is how a call already running finishes its work.
  *
  * <p><b>Progress.</b> {@code tryAcquire()}, {@code acquire()} and {@code release()} are wait-free
- * and allocate nothing; in the {@code LIVE} state each is one atomic add on the caller's stripe and
- * one read of the state. While {@code GOING}, a release also sums all stripes (O(stripes)) to find
+ * and allocate nothing; in the {@code LIVE} state each is one atomic add on the caller's stripe
+ * (FENCED) or one store to the caller's own slot (ASYMMETRIC) and one read of the state. While {@code GOING}, a release also sums all stripes (O(stripes)) to find
  * out whether it was the last. {@code shutdown()}, {@code tryShutdown()} and {@code reopen()} are
  * lock-free. The {@code await} methods park; they never use monitors, so virtual threads are not
  * pinned.
@@ -57,8 +62,10 @@ import java.util.concurrent.TimeoutException;
  * {@link #awaitTermination()} and a {@code true} result of {@link #tryShutdown()}. Actions prior
  * to {@code shutdown()} happen-before every failed {@code tryAcquire()} that observed it.
  * These claims are checked by the jcstress tests {@code TryAcquireVsShutdown},
- * {@code TryAcquireVsTryShutdown}, {@code TwoLastReleases}, {@code HandOffDuringGoing} and
- * {@code AwaitTerminationWakes} (module {@code stress-tests}), and by the multi-threaded
+ * {@code TryAcquireVsTryShutdown}, {@code TwoLastReleases}, {@code HandOffDuringGoing},
+ * {@code AwaitTerminationWakes} and, on an already-owned slot, {@code WarmTryAcquireVsShutdown}
+ * (module {@code stress-tests}; all run in both read-side flavours, and {@code AsymmetricDekker}
+ * checks the asymmetric fence pair itself), and by the multi-threaded
  * {@code HandOffAcrossStripesStress}.
  *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. A release without a
@@ -120,8 +127,9 @@ public final class UseCount {
      *   GOING --cancelShutdown--> LIVE (same life)
      *   DEAD --reopen--> OPENING --> LIVE (next life)
      *
-     * Counts: stripes holds monotonic totals of ups (acquires, including tryAcquire's tentative
-     * up) and downs (releases and back-outs). pending() = ups - downs, downs summed first.
+     * Counts: counts (internal.ReaderCounts: shared stripes, plus owned slots in ASYMMETRIC) holds
+     * monotonic totals of ups (acquires, including tryAcquire's tentative up) and downs (releases
+     * and back-outs). count() = heavy barrier, then ups - downs with the downs summed first.
      *
      * Invariants:
      *   1. With correct use, pending() >= the number of uses held (never a false zero).
@@ -139,9 +147,18 @@ public final class UseCount {
      * until that use is released. Release/acquire ordering alone would allow both sides to miss
      * each other (the store->load, Dekker, outcome); that is why the up is an xadd and the state
      * write is a CAS, both volatile.
+     * ASYMMETRIC (WarmTryAcquireVsShutdown, AsymmetricDekker): the up is a release store to the
+     * taker's own slot, then a volatile read of the state, with no fence; HotSpot's C2 keeps the
+     * two in program order (a compiler barrier after every non-plain VarHandle store), so only the
+     * store buffer can delay the up. count() runs membarrier after the CAS and before the sum: when
+     * it returns every running thread has executed a full barrier, so either the taker's up had
+     * executed (and the sum sees it) or its state read comes after the barrier (and sees GOING).
+     * Liveness of the last release uses the same pair: a release stores its down and then reads the
+     * state; a releaser that read LIVE has its down visible to the shutdown's count, one that read
+     * GOING runs its own count() after its own store, and the last of those counts sees every down.
      *
      * Proof sketch, no false zero with hand-off across stripes (HandOffAcrossStripesStress,
-     * HandOffDuringGoing): see internal.Stripes. A hand-off acquire() by a holder happens-before
+     * HandOffDuringGoing): see internal.Stripes and internal.ReaderCounts. A hand-off acquire() by a holder happens-before
      * the holder's own release (program order), and the handed-on use reaches its new owner by
      * some happens-before edge (a queue, a volatile field, Thread.start...); so if the counter sees
      * a release in its downs pass it sees the matching up in its ups pass.
@@ -174,7 +191,10 @@ public final class UseCount {
      * compensating up the total is one too small for any concurrent count. Correct use never
      * produces a false zero; misuse can, and is reported where it can be seen.
      *
-     * Rejected: switching to one central atomic at shutdown (percpu_ref's mode switch) needs a
+     * Rejected: in FENCED, an owned slot with a volatile store on each side costs two fences, as
+     * the two xadds do, plus the slot lookup; with one fence (none on release) the last release of
+     * a closing count could go unseen, and termination() must complete with nobody waiting, which
+     * would take a background rescanner. Switching to one central atomic at shutdown (percpu_ref's mode switch) needs a
      * grace period before tryget can be trusted to fail; here failing at once is the contract.
      * Counting only on release from the stripe of the take needs a token the signature does not
      * have. A lock for transitions would make shutdown blocking.
