@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -113,8 +113,8 @@ final class Markdown {
         row("thread counts", info.get("threads") + " for the classes swept over threads; the others run at their "
                 + "own @Threads");
         if (!info.get("elapsed.seconds").isEmpty()) {
-            row("wall time", Progress.clock(Double.parseDouble(info.get("elapsed.seconds"))) + " of benchmarks (planned "
-                    + Progress.clock(Double.parseDouble(info.get("planned.seconds"))) + ")");
+            row("wall time", Render.clock(Double.parseDouble(info.get("elapsed.seconds"))) + " of benchmarks (planned "
+                    + Render.clock(Double.parseDouble(info.get("planned.seconds"))) + ")");
         }
         md.append('\n');
         if (!threads.isEmpty() && threads.last() > cpus) {
@@ -327,7 +327,7 @@ final class Markdown {
                 + "https://jmh.morethan.io).\n");
         md.append("- `run.properties`: the machine and run facts above; `footprint.md`: the Footprint output.\n");
         md.append("- Redraw this report from those files (after changing Bars or Suites, say): "
-                + "`java -cp jmh-benchmarks/target/benchmarks.jar dev.raceless.bench.report.Report --render <this directory>`.\n\n");
+                + "`./report.sh --render <this directory>`.\n\n");
         md.append("The whole run: `").append(info.get("command")).append("`. Each part alone (JMH's own command line):\n\n```\n");
         md.append(info.get("jmh.commands").strip()).append("\n```\n");
     }
