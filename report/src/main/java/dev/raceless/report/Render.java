@@ -68,9 +68,10 @@ public final class Render {
     }
 
     static void printBars(List<Bars.Outcome> outcomes) {
-        System.out.println("\nPerformance bars on this hardware:");
+        System.out.println("\nPerformance bars on this hardware (judged at the edge of the 99.9% interval):");
         for (Bars.Outcome o : outcomes) {
-            String v = o.status() == Bars.Status.HOLDS ? "holds " : o.status() == Bars.Status.MISSED ? "MISSED" : "  -   ";
+            String v = o.status() == Bars.Status.HOLDS ? "holds       " : o.status() == Bars.Status.MISSED ? "MISSED      "
+                    : o.status() == Bars.Status.INCONCLUSIVE ? "inconclusive" : "  -         ";
             System.out.printf(Locale.ROOT, "  %-4s %s  %s: %s%n", o.bar().id(), v, Bars.describe(o.bar()),
                     o.measured().replace("**", ""));
         }

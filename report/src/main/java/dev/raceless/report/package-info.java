@@ -7,7 +7,8 @@
  * <li>{@link dev.raceless.report.Report}: the main class and its command line.</li>
  * <li>{@code Suites}: which benchmark classes are swept over threads, which methods are raceless,
  *     how each is charted.</li>
- * <li>{@code Bars}: the performance bars from the issues, as data.</li>
+ * <li>{@code Bars}: the performance bars, as data, and their verdicts.</li>
+ * <li>{@code Render}: the second step alone (redraw from files), in a JVM without JMH.</li>
  * <li>{@code Preset}, {@code Plan}, {@code Progress}: what to run, for how long, and the console
  *     progress with its time estimate.</li>
  * <li>{@code Measurement}, {@code Json}, {@code RunInfo}, {@code FootprintRun}: the inputs of a

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CommittedReportsTest {
 
     /** The text files a render writes; each is compared with its committed copy. */
-    static final List<String> GOLDEN_FILES = List.of("README.md");
+    static final List<String> GOLDEN_FILES = List.of("README.md", Charts.DESCRIPTION_FILE);
 
     @TempDir
     Path tmp;
