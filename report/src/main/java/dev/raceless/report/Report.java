@@ -228,7 +228,7 @@ public final class Report {
                 Files.delete(p);
             }
         }
-        for (String f : new String[] {"README.md", RESULT_JSON, RUN_PROPERTIES, FOOTPRINT_MD}) {
+        for (String f : new String[] {"README.md", Charts.DESCRIPTION_FILE, RESULT_JSON, RUN_PROPERTIES, FOOTPRINT_MD}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
