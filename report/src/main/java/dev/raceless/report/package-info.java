@@ -1,12 +1,14 @@
 /**
- * The benchmark report: one command ({@code ./report.sh}) that runs a preset of the JMH suite,
- * checks the performance bars of the issues and writes {@code docs/results/<date>-<cpu>-<jdk>/}.
+ * The benchmark report: one command ({@code ./report.sh}) that runs a preset of the JMH suite in
+ * {@code jmh-benchmarks}, checks the performance bars and writes
+ * {@code results/<date>-<cpu>-<jdk>/} (or {@code --out DIR}).
  *
  * <ul>
- * <li>{@link dev.raceless.bench.report.Report}: the main class and its command line.</li>
+ * <li>{@link dev.raceless.report.Report}: the main class and its command line.</li>
  * <li>{@code Suites}: which benchmark classes are swept over threads, which methods are raceless,
  *     how each is charted.</li>
- * <li>{@code Bars}: the performance bars from the issues, as data.</li>
+ * <li>{@code Bars}: the performance bars, as data, and their verdicts.</li>
+ * <li>{@code Render}: the second step alone (redraw from files), in a JVM without JMH.</li>
  * <li>{@code Preset}, {@code Plan}, {@code Progress}: what to run, for how long, and the console
  *     progress with its time estimate.</li>
  * <li>{@code Measurement}, {@code Json}, {@code RunInfo}, {@code FootprintRun}: the inputs of a
@@ -14,4 +16,4 @@
  * <li>{@code Markdown}, {@code Charts}: the report and its PNG charts (XChart, headless).</li>
  * </ul>
  */
-package dev.raceless.bench.report;
+package dev.raceless.report;

@@ -1,16 +1,24 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The performance bars from the issues, in one place, and how each is checked against one run's
+ * The project's performance bars, in one place, and how each is checked against one run's
  * results. Each bar names benchmarks as {@code Class.method} (add {@code [param=value]} to pick
  * one parameter combination) and a thread count; a bar whose benchmarks did not run reads "not
  * measured", never "missed".
+ *
+ * <p><b>Verdicts are judged at the edge of the interval.</b> A bar holds only when it holds for
+ * every value in the 99.9% confidence interval of the measured figure (for a ratio: the interval
+ * of the quotient of the two intervals), and is missed only when no value in it meets the bar;
+ * otherwise it is "inconclusive (noise)" and the report prints the interval. A SampleTime median
+ * has no confidence interval in JMH's output: its interval is the lowest to the highest median
+ * of the measurement iterations. Without an interval (a single iteration) nothing holds.
  *
  * <p><b>Adding or renaming a bar.</b> Change the name constants or add one line to
  * {@link #ALL}; the report's bar table, its wording and its verdicts follow.
@@ -25,7 +33,7 @@ final class Bars {
     /* Implementation notes: a bar is data (a record), not code: a kind, the benchmark(s), the
      * thread count(s) and a threshold. check() is the one place that turns a kind into a
      * comparison, and describe() the one place that turns it into words, so the two cannot
-     * disagree. Kinds are few on purpose: every bar in the issues is one of them. */
+     * disagree. Kinds are few on purpose: every bar is one of them. */
 
     private Bars() {
     }
@@ -60,7 +68,7 @@ final class Bars {
      *  garbage spread over millions of operations (it grows when the machine is loaded). */
     static final double ZERO_ALLOC_BYTES = 0.1;
 
-    /** The kinds of comparison the issues ask for. */
+    /** The kinds of comparison the bars use. */
     enum Kind {
         /** speed(bench @ threads) / speed(other @ otherThreads) ≥ threshold. */
         FASTER_BY_AT_LEAST,
@@ -82,7 +90,7 @@ final class Bars {
      * One bar.
      *
      * @param id           short label for the table ("U2")
-     * @param area         the primitive the issue is about
+     * @param area         the primitive the bar is about
      * @param kind         the comparison
      * @param bench        the benchmark under test ({@code Class.method[params]}), or a Footprint row
      * @param threads      its thread count, or {@link #ANY}
@@ -125,10 +133,51 @@ final class Bars {
             new Bar("L3", "Loader", Kind.ALLOC_AT_MOST, LOADER_HOT_PATH, ANY, null, ANY, ZERO_ALLOC_BYTES)
     );
 
-    enum Status { HOLDS, MISSED, NOT_MEASURED }
+    enum Status { HOLDS, MISSED, INCONCLUSIVE, NOT_MEASURED }
 
-    /** A bar checked against one run: its status and the measured figure, in words. */
-    record Outcome(Bar bar, Status status, String measured) {
+    /**
+     * A bar checked against one run.
+     *
+     * @param bar      the bar
+     * @param status   the verdict
+     * @param measured the measured figure in words, with the division it comes from and its interval
+     * @param value    the measured figure in the bar's terms (a ratio, ns, ops/s, B/op, bytes)
+     * @param interval its 99.9% interval (min–max over iterations for a median; a point for a
+     *                 footprint), possibly unknown
+     */
+    record Outcome(Bar bar, Status status, String measured, double value, Measurement.Interval interval) {
+
+        static Outcome notMeasured(Bar b, String why) {
+            return new Outcome(b, Status.NOT_MEASURED, why, Double.NaN, Measurement.Interval.UNKNOWN);
+        }
+
+        /** "≥" bars (faster, scales, throughput) against "≤" bars (time ratio, median, allocation, bytes). */
+        boolean atLeast() {
+            return Bars.atLeast(bar.kind());
+        }
+
+        /**
+         * How many times over the bar the figure is: value ÷ threshold for "≥" bars, threshold ÷
+         * value for "≤" bars, so above 1 meets the bar either way (the summary chart draws this).
+         */
+        double margin(double v) {
+            double floor = 1e-6 * bar.threshold(); // 0 B/op is "infinitely" under the bar: draw it at 10^6
+            return atLeast() ? v / bar.threshold() : bar.threshold() / Math.max(v, floor);
+        }
+
+        /** The verdict as the report's bar table prints it. */
+        String verdict() {
+            switch (status) {
+                case HOLDS: return "yes";
+                case MISSED: return "**NO**";
+                case INCONCLUSIVE: return "inconclusive (noise)";
+                default: return "not measured";
+            }
+        }
+    }
+
+    static boolean atLeast(Kind k) {
+        return k == Kind.FASTER_BY_AT_LEAST || k == Kind.SCALES_AT_LEAST || k == Kind.THROUGHPUT_AT_LEAST;
     }
 
     /** The bar in words: "2 threads: useCount ≥ 3× faster than atomicLongIncNotZero". */
@@ -163,11 +212,10 @@ final class Bars {
             Optional<FootprintRun.Row> row = footprint.stream()
                     .filter(r -> r.counter().startsWith(b.bench())).findFirst();
             if (row.isEmpty()) {
-                return new Outcome(b, Status.NOT_MEASURED, "not measured");
+                return Outcome.notMeasured(b, "not measured");
             }
-            long bytes = row.get().bytes();
-            return new Outcome(b, bytes <= b.threshold() ? Status.HOLDS : Status.MISSED,
-                    row.get().counter() + ": " + bytes + " bytes");
+            long bytes = row.get().bytes(); // exact (JOL), so its interval is a point
+            return verdict(b, row.get().counter() + ": " + bytes + " bytes", bytes, new Measurement.Interval(bytes, bytes));
         }
         if (b.kind() == Kind.ALLOC_AT_MOST) {
             List<Measurement> ms = results.stream().filter(m -> m.matches(b.bench()))
@@ -175,49 +223,67 @@ final class Bars {
                     .filter(m -> m.bytesPerOp() != null && !m.bytesPerOp().isNaN())
                     .collect(Collectors.toList());
             if (ms.isEmpty()) {
-                return new Outcome(b, Status.NOT_MEASURED, "not measured");
+                return Outcome.notMeasured(b, "not measured");
             }
-            Measurement worst = ms.stream().max((x, y) -> Double.compare(x.bytesPerOp(), y.bytesPerOp())).get();
+            // the thread count whose interval reaches highest decides (unknown intervals first)
+            Measurement worst = ms.stream().max(Comparator.comparingDouble((Measurement x) ->
+                    x.bytesInterval().known() ? x.bytesInterval().hi() : Double.POSITIVE_INFINITY)
+                    .thenComparingDouble(Measurement::bytesPerOp)).get();
             String threads = ms.stream().map(m -> String.valueOf(m.threads())).distinct()
                     .collect(Collectors.joining(", "));
-            return new Outcome(b, worst.bytesPerOp() <= b.threshold() ? Status.HOLDS : Status.MISSED,
-                    String.format(Locale.ROOT, "max %.3f B/op (threads %s)", worst.bytesPerOp(), threads));
+            return verdict(b, String.format(Locale.ROOT, "worst of threads %s: %.3f B/op at %d thread%s", threads,
+                    worst.bytesPerOp(), worst.threads(), worst.threads() == 1 ? "" : "s")
+                    + ci(worst.bytesInterval(), v -> String.format(Locale.ROOT, "%.3f", v), " B/op"),
+                    worst.bytesPerOp(), worst.bytesInterval());
         }
 
         Measurement m = find(results, b.bench(), b.threads());
         Measurement o = b.other() == null ? null : find(results, b.other(), b.otherThreads());
         if (m == null || (b.other() != null && o == null)) {
-            return new Outcome(b, Status.NOT_MEASURED, "not measured");
+            return Outcome.notMeasured(b, "not measured");
         }
         String apart = o != null && !m.className().equals(o.className()) ? " (separate classes, separate JVMs)" : "";
         switch (b.kind()) {
             case FASTER_BY_AT_LEAST: {
                 double r = m.aggregateOpsPerSecond() / o.aggregateOpsPerSecond();
-                return verdict(b, r >= b.threshold(), o.method() + " " + ns(o) + " ÷ " + m.method() + " " + ns(m)
-                        + " = **" + ratio(r) + "** faster" + apart, r);
+                Measurement.Interval ri = m.aggregateInterval().dividedBy(o.aggregateInterval());
+                String division = m.threads() == o.threads()
+                        // same thread count: ops/s ratio = inverse time ratio, printed as times
+                        ? o.method() + " " + ns(o) + " ÷ " + m.method() + " " + ns(m)
+                        // different thread counts: only the aggregate throughputs divide to r
+                        : m.method() + " " + mops(m) + " (" + threadsWord(m.threads()) + ") ÷ " + o.method() + " "
+                                + mops(o) + " (" + threadsWord(o.threads()) + ")";
+                return verdict(b, division + " = **" + ratio(r) + "** faster" + ci(ri, Bars::ratioNumber, "×")
+                        + apart, r, ri);
             }
             case TIME_RATIO_AT_MOST: {
                 double r = m.nanosPerOp() / o.nanosPerOp();
-                return verdict(b, r <= b.threshold(), m.method() + " " + ns(m) + " ÷ " + o.method() + " " + ns(o)
-                        + " = **" + ratio(r) + "**" + apart, r);
+                Measurement.Interval ri = m.nanosInterval().dividedBy(o.nanosInterval());
+                return verdict(b, m.method() + " " + ns(m) + " ÷ " + o.method() + " " + ns(o) + " = **" + ratio(r)
+                        + "**" + ci(ri, Bars::ratioNumber, "×") + apart, r, ri);
             }
             case SCALES_AT_LEAST: {
                 double r = m.aggregateOpsPerSecond() / o.aggregateOpsPerSecond();
-                return verdict(b, r >= b.threshold(), mops(m) + " at " + m.threads() + " threads ÷ " + mops(o)
-                        + " at " + o.threads() + " = **" + ratio(r) + "**", r);
+                Measurement.Interval ri = m.aggregateInterval().dividedBy(o.aggregateInterval());
+                return verdict(b, mops(m) + " at " + m.threads() + " threads ÷ " + mops(o) + " at " + o.threads()
+                        + " = **" + ratio(r) + "**" + ci(ri, Bars::ratioNumber, "×"), r, ri);
             }
             case MEDIAN_AT_MOST_NS: {
                 Double p50 = m.medianNanos();
                 if (p50 == null) { // not SampleTime: the mean is all there is, and it says so
                     double mean = m.nanosPerOp();
-                    return verdict(b, mean <= b.threshold(), "mean " + duration(mean)
-                            + " (not SampleTime: no median)", mean);
+                    return verdict(b, "mean " + duration(mean) + " (not SampleTime: no median)"
+                            + ci(m.nanosInterval(), Bars::duration, ""), mean, m.nanosInterval());
                 }
-                return verdict(b, p50 <= b.threshold(), "median **" + duration(p50) + "**", p50);
+                Measurement.Interval range = m.percentileRangeNanos(0.5);
+                return verdict(b, "median **" + duration(p50) + "**" + (range.known()
+                        ? " (iteration medians " + duration(range.lo()) + "–" + duration(range.hi()) + ")"
+                        : " (one iteration: no range)"), p50, range);
             }
             case THROUGHPUT_AT_LEAST: {
                 double agg = m.aggregateOpsPerSecond();
-                return verdict(b, agg >= b.threshold(), "**" + mops(m) + "** at " + m.threads() + " threads", agg);
+                return verdict(b, "**" + mops(m) + "** at " + m.threads() + " threads"
+                        + ci(m.aggregateInterval().times(1e-6), Bars::mopsNumber, " M ops/s"), agg, m.aggregateInterval());
             }
             default:
                 throw new AssertionError(b.kind());
@@ -232,11 +298,35 @@ final class Bars {
         return out;
     }
 
-    private static Outcome verdict(Bar b, boolean holds, String measured, double value) {
+    /** Holds if the whole interval meets the bar, missed if none of it does, else inconclusive. */
+    private static Outcome verdict(Bar b, String measured, double value, Measurement.Interval interval) {
         if (Double.isNaN(value)) {
-            return new Outcome(b, Status.NOT_MEASURED, measured + " (no score)");
+            return new Outcome(b, Status.NOT_MEASURED, measured + " (no score)", value, interval);
         }
-        return new Outcome(b, holds ? Status.HOLDS : Status.MISSED, measured);
+        Status s;
+        if (!interval.known()) {
+            s = Status.INCONCLUSIVE;
+        } else if (atLeast(b.kind())) {
+            s = interval.lo() >= b.threshold() ? Status.HOLDS : interval.hi() < b.threshold() ? Status.MISSED
+                    : Status.INCONCLUSIVE;
+        } else {
+            s = interval.hi() <= b.threshold() ? Status.HOLDS : interval.lo() > b.threshold() ? Status.MISSED
+                    : Status.INCONCLUSIVE;
+        }
+        return new Outcome(b, s, measured, value, interval);
+    }
+
+    /** ", 99.9% CI 4.90×–9.61×", or the reason there is none. */
+    private static String ci(Measurement.Interval i, java.util.function.DoubleFunction<String> f, String unit) {
+        if (!i.known()) {
+            return " (no interval: too few iterations)";
+        }
+        String hi = Double.isInfinite(i.hi()) ? "∞" : f.apply(i.hi()) + unit;
+        return " (99.9% CI " + f.apply(i.lo()) + unit + "–" + hi + ")";
+    }
+
+    private static String threadsWord(int t) {
+        return t + (t == 1 ? " thread" : " threads");
     }
 
     /** The result a bar names at a thread count; for ANY, the run with the fewest threads. */
@@ -264,7 +354,15 @@ final class Bars {
     }
 
     private static String ratio(double r) {
-        return String.format(Locale.ROOT, "%.2f×", r);
+        return ratioNumber(r) + "×";
+    }
+
+    static String ratioNumber(double r) {
+        return String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    static String mopsNumber(double v) {
+        return Markdown.fmt(v);
     }
 
     private static String ns(Measurement m) {
@@ -272,7 +370,7 @@ final class Bars {
     }
 
     private static String mops(Measurement m) {
-        return String.format(Locale.ROOT, "%.1f M ops/s", m.aggregateOpsPerSecond() / 1e6);
+        return Markdown.fmt(m.aggregateOpsPerSecond() / 1e6) + " M ops/s";
     }
 
     static String duration(double nanos) {

@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -132,7 +132,7 @@ enum Preset {
 
     /**
      * The thread counts a swept class runs at: powers of two from 1 to max(8, 2 × CPUs) (and that
-     * top itself when it is not a power of two). At least 8 because the issues ask for 1, 2, 4
+     * top itself when it is not a power of two). At least 8 because the bars ask for 1, 2, 4
      * and 8 threads; past the CPU count the threads oversubscribe, which the report says. Smoke
      * runs 2 threads only.
      */

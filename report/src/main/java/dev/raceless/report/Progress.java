@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -145,9 +145,7 @@ final class Progress implements OutputFormat {
     }
 
     static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
-                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        return Render.clock(seconds);
     }
 
     // ---- messages ---------------------------------------------------------------------------

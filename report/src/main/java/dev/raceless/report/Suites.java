@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,7 +24,8 @@ final class Suites {
     enum Chart {
         /** Aggregate ops/s against the thread count, one line per method: for swept suites. */
         THROUGHPUT_VS_THREADS,
-        /** p50, p90 and p99 per method (SampleTime), or the mean for other modes: bars. */
+        /** For classes run once: a throughput chart of the Throughput results and a latency chart
+         *  (p50, p90 and p99 for SampleTime, else the mean) of the time results, each if any. */
         LATENCY,
         /** Decide from the data: a throughput chart if there are several thread counts, a latency
          *  chart for SampleTime results, else none. Used for classes not listed here. */
@@ -87,7 +88,7 @@ final class Suites {
                     "How long does synchronize() take with no readers, and under short readers?"),
             // Each method fixes its own @Threads (1 and 2): sweeping would erase the comparison.
             new Suite("GraceDomain: concurrent synchronizers", GRACE + "SynchronizersBenchmark", false,
-                    Chart.NONE, List.of("oneSynchronizer", "twoSynchronizers"), true,
+                    Chart.LATENCY, List.of("oneSynchronizer", "twoSynchronizers"), true,
                     "Do concurrent synchronize() callers share grace periods (two callers ≥ 1.5× the "
                             + "calls per second of one)?"),
             // callAfterGrace at its own @Threads(2) (the bar's shape), barrierLatency at 1.
@@ -106,6 +107,36 @@ final class Suites {
                     "How long from a deregistration call to DEREGISTERED, for each variant, with no call "
                             + "in flight and with one that ends promptly?")
     );
+
+    /**
+     * What a benchmarked counter guarantees when used as a module's use count, for the chart
+     * legends: an <em>exact zero test</em> (reading zero means no use is held, so unloading is
+     * safe) and <em>refusal after shutdown</em> (a take fails once shutdown has begun). Only a
+     * counter with both can decide "unload now" without a race. Null for methods not listed.
+     */
+    static String guarantee(String method) {
+        switch (method) {
+            case "useCount":
+            case "acquireRelease":
+            case "acquireReleaseDuringChurn":
+            case "registryForEach4":
+                return "exact zero test yes, refusal after shutdown yes";
+            case "atomicLongIncNotZero":
+                return "exact zero test yes, refusal after shutdown yes (one shared word)";
+            case "longAdderFlag":
+            case "jctoolsStripedFlag":
+                return "exact zero test no, refusal after shutdown no (sum is no snapshot; the flag is racy)";
+            case "agronaIncDec":
+                return "exact zero test no, refusal after shutdown no (a take never fails)";
+            case "rwLockRead":
+            case "stampedRead":
+                return "exact zero test yes (write tryLock), refusal yes while the write lock is held";
+            case "enterExit":
+                return "no zero test: synchronize() waits for the sections begun before it; no refusal";
+            default:
+                return null;
+        }
+    }
 
     /** The registered suite for a class, or a single-run, auto-charted suite named after it. */
     static Suite forClass(String className) {

@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
 
 /**
  * The benchmark report: runs a preset of the JMH suite against the peers and writes
- * {@code docs/results/<date>-<cpu>-<jdk>/} with the raw JSON, a Markdown report (machine, command,
- * tables, ratios, the bars from the issues and whether each holds here) and PNG charts.
+ * {@code results/<date>-<cpu>-<jdk>/} (or {@code --out DIR}) with the raw JSON, a Markdown report
+ * (machine, command, tables, ratios, the performance bars and whether each holds here) and PNG
+ * charts.
  *
  * <pre>
  *   ./report.sh                          # quick preset: the whole suite in under ten minutes
@@ -41,12 +42,20 @@ public final class Report {
      * jmh-result.json, run Footprint, store run.properties. Render: read those three files →
      * README.md + charts (Markdown, Charts, Bars). --render repeats only the second step, so bars
      * and layout can change without measuring again, and a report always shows the facts of the
-     * machine that measured it. */
+     * machine that measured it.
+     *
+     * The two steps run in two JVMs when report.sh sets raceless.report.renderClasspath: the JVM
+     * that measures has benchmarks.jar and this module's classes only, so the forks JMH starts
+     * (which inherit its class path) never see XChart; the render JVM has XChart and no JMH. */
 
-    static final String DEFAULT_OUT = "docs/results";
-    static final String RESULT_JSON = "jmh-result.json";
-    static final String RUN_PROPERTIES = "run.properties";
-    static final String FOOTPRINT_MD = "footprint.md";
+    /** Git-ignored (see .gitignore): a run leaves the work tree clean. To commit a report, pass
+     *  {@code --out docs/results}. */
+    static final String DEFAULT_OUT = "results";
+    /** The class path of the render JVM (report.sh sets it); unset: render in this JVM. */
+    static final String RENDER_CLASSPATH = "raceless.report.renderClasspath";
+    static final String RESULT_JSON = Render.RESULT_JSON;
+    static final String RUN_PROPERTIES = Render.RUN_PROPERTIES;
+    static final String FOOTPRINT_MD = Render.FOOTPRINT_MD;
     /** How long to wait for another JMH run on this machine to release JMH's lock. */
     static final long LOCK_WAIT_SECONDS = 30 * 60;
 
@@ -69,10 +78,7 @@ public final class Report {
             return;
         }
         if (a.render != null) {
-            Path dir = Paths.get(a.render);
-            List<Bars.Outcome> outcomes = render(dir);
-            printBars(outcomes);
-            System.out.println("\nReport redrawn: " + dir.resolve("README.md"));
+            Render.redraw(Paths.get(a.render));
             return;
         }
         System.exit(measure(a, args));
@@ -142,10 +148,13 @@ public final class Report {
         info.set("planned.seconds", String.format(Locale.ROOT, "%.0f", planned));
         info.set("failures", progress.failures());
         info.set("jmh.commands", String.join("\n", commands));
+        info.set("jmh.version", org.openjdk.jmh.util.Version.getPlainVersion());
         info.store(dir.resolve(RUN_PROPERTIES));
 
-        List<Bars.Outcome> outcomes = render(dir);
-        printBars(outcomes);
+        int rendered = renderInItsOwnJvm(dir);
+        if (rendered != 0) {
+            return rendered;
+        }
         System.out.printf(Locale.ROOT, "%nBenchmarks took %s (planned %s). Report: %s%n",
                 Progress.clock(progress.elapsedSeconds()), Progress.clock(planned), dir.resolve("README.md"));
         if (progress.failures() > 0) {
@@ -155,17 +164,22 @@ public final class Report {
         return 0;
     }
 
-    /** Reads a results directory and writes its README.md and charts. */
-    static List<Bars.Outcome> render(Path dir) throws IOException {
-        Path json = dir.resolve(RESULT_JSON);
-        if (!Files.exists(json)) {
-            throw new IOException("no " + RESULT_JSON + " in " + dir);
+    /** Renders {@code dir}: in a JVM of its own when {@link #RENDER_CLASSPATH} is set, else here. */
+    private static int renderInItsOwnJvm(Path dir) throws IOException, InterruptedException {
+        String cp = System.getProperty(RENDER_CLASSPATH);
+        if (cp == null || cp.isEmpty()) {
+            Render.printBars(Render.render(dir));
+            return 0;
         }
-        List<Measurement> results = Measurement.parseAll(Files.readString(json, StandardCharsets.UTF_8));
-        RunInfo info = RunInfo.load(dir.resolve(RUN_PROPERTIES));
-        Path fp = dir.resolve(FOOTPRINT_MD);
-        String footprint = Files.exists(fp) ? Files.readString(fp, StandardCharsets.UTF_8) : null;
-        return Markdown.write(dir, info, results, footprint);
+        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Djava.awt.headless=true", "-cp", cp,
+                Render.class.getName(), dir.toString()).inheritIO().start();
+        int exit = p.waitFor();
+        if (exit != 0) {
+            System.err.println("report: rendering " + dir + " failed (exit " + exit + "); the measurements are "
+                    + "kept: redraw with ./report.sh --render " + dir);
+        }
+        return exit;
     }
 
     /** Runs one Runner; if another JMH run on this machine holds JMH's lock, waits for it. */
@@ -214,7 +228,7 @@ public final class Report {
                 Files.delete(p);
             }
         }
-        for (String f : new String[] {"README.md", RESULT_JSON, RUN_PROPERTIES, FOOTPRINT_MD}) {
+        for (String f : new String[] {"README.md", Charts.DESCRIPTION_FILE, RESULT_JSON, RUN_PROPERTIES, FOOTPRINT_MD}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -222,7 +236,7 @@ public final class Report {
     /** The command as typed: report.sh passes its own name; a plain java launch says so. */
     private static String command(String[] args) {
         String launcher = System.getProperty("raceless.report.launcher",
-                "java -cp jmh-benchmarks/target/benchmarks.jar " + Report.class.getName());
+                "java -cp jmh-benchmarks/target/benchmarks.jar:report/target/report.jar " + Report.class.getName());
         StringBuilder b = new StringBuilder(launcher);
         for (String arg : args) {
             b.append(' ').append(arg.matches("[A-Za-z0-9_./=:,+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
@@ -250,15 +264,6 @@ public final class Report {
                 Progress.clock(planned));
     }
 
-    private static void printBars(List<Bars.Outcome> outcomes) {
-        System.out.println("\nPerformance bars on this hardware:");
-        for (Bars.Outcome o : outcomes) {
-            String v = o.status() == Bars.Status.HOLDS ? "holds " : o.status() == Bars.Status.MISSED ? "MISSED" : "  -   ";
-            System.out.printf(Locale.ROOT, "  %-4s %s  %s: %s%n", o.bar().id(), v, Bars.describe(o.bar()),
-                    o.measured().replace("**", ""));
-        }
-    }
-
     /** The command line. */
     static final class Args {
         static final String USAGE = String.join("\n",
@@ -266,7 +271,7 @@ public final class Report {
                 "                   [--out DIR] [--dry-run] [--render RESULTS_DIR] [--help]",
                 "",
                 "Runs the JMH benchmarks of raceless and its peers and writes",
-                "DIR/<date>-<cpu>-<jdk>/ (DIR defaults to docs/results): README.md (machine, command,",
+                "DIR/<date>-<cpu>-<jdk>/ (DIR defaults to results/, which git ignores): README.md (machine, command,",
                 "tables, ratios, the performance bars and whether each holds here), PNG charts,",
                 "jmh-result.json, footprint.md and run.properties. A second run on the same day, machine",
                 "and JDK replaces those files.",
@@ -279,7 +284,7 @@ public final class Report {
                 "                    classes left out by default (the prototypes) run only when an include",
                 "                    matches the start of their name (--include Proto)",
                 "  --threads LIST    thread counts for swept classes (default 1,2,4,... up to max(8, 2 x CPUs))",
-                "  --out DIR         write under DIR instead of docs/results",
+                "  --out DIR         write under DIR instead of results/ (docs/results: the committed reports)",
                 "  --dry-run         print the plan and its estimated time, run nothing",
                 "  --render DIR      redraw README.md and the charts from DIR's jmh-result.json, run nothing",
                 "  --help            this text");

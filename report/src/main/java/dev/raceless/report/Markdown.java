@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +28,7 @@ final class Markdown {
     private final List<FootprintRun.Row> footprintRows;
     private final StringBuilder md = new StringBuilder();
     private final List<String> chartFailures = new ArrayList<>();
+    private final Charts charts;
 
     private Markdown(Path dir, RunInfo info, List<Measurement> results, String footprint) {
         this.dir = dir;
@@ -35,6 +36,7 @@ final class Markdown {
         this.results = results;
         this.footprint = footprint;
         this.footprintRows = FootprintRun.rows(footprint);
+        this.charts = new Charts(dir);
     }
 
     /** Writes README.md and the PNG charts into {@code dir}; returns the bar outcomes. */
@@ -43,6 +45,7 @@ final class Markdown {
         Markdown m = new Markdown(dir, info, results, footprint);
         List<Bars.Outcome> outcomes = m.render();
         Files.writeString(dir.resolve("README.md"), m.md.toString(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(Charts.DESCRIPTION_FILE), m.charts.description(), StandardCharsets.UTF_8);
         return outcomes;
     }
 
@@ -77,15 +80,17 @@ final class Markdown {
     private void verdict(List<Bars.Outcome> outcomes) {
         List<Bars.Outcome> measured = outcomes.stream().filter(o -> o.status() != Bars.Status.NOT_MEASURED)
                 .collect(Collectors.toList());
-        List<Bars.Outcome> missed = measured.stream().filter(o -> o.status() == Bars.Status.MISSED)
-                .collect(Collectors.toList());
         md.append("On this machine (").append(info.cpus()).append(" CPUs, ").append(info.get("jdk.vendor"))
                 .append(' ').append(info.get("jdk.version")).append(", ").append(info.get("preset"))
-                .append(" preset), **").append(measured.size() - missed.size()).append(" of ")
-                .append(measured.size()).append(" measured performance bars hold**");
-        if (!missed.isEmpty()) {
-            md.append("; missed: ").append(missed.stream().map(o -> o.bar().id() + " (" + Bars.describe(o.bar()) + ")")
-                    .collect(Collectors.joining("; ")));
+                .append(" preset), **").append(count(measured, Bars.Status.HOLDS)).append(" of ")
+                .append(measured.size()).append(" measured performance bars hold** at the edge of their 99.9% "
+                        + "interval");
+        for (Bars.Status st : new Bars.Status[] {Bars.Status.MISSED, Bars.Status.INCONCLUSIVE}) {
+            List<Bars.Outcome> these = measured.stream().filter(o -> o.status() == st).collect(Collectors.toList());
+            if (!these.isEmpty()) {
+                md.append(st == Bars.Status.MISSED ? "; missed: " : "; inconclusive (noise, the interval crosses "
+                        + "the bar): ").append(these.stream().map(o -> o.bar().id()).collect(Collectors.joining(", ")));
+            }
         }
         int notMeasured = outcomes.size() - measured.size();
         if (notMeasured > 0) {
@@ -113,8 +118,8 @@ final class Markdown {
         row("thread counts", info.get("threads") + " for the classes swept over threads; the others run at their "
                 + "own @Threads");
         if (!info.get("elapsed.seconds").isEmpty()) {
-            row("wall time", Progress.clock(Double.parseDouble(info.get("elapsed.seconds"))) + " of benchmarks (planned "
-                    + Progress.clock(Double.parseDouble(info.get("planned.seconds"))) + ")");
+            row("wall time", Render.clock(Double.parseDouble(info.get("elapsed.seconds"))) + " of benchmarks (planned "
+                    + Render.clock(Double.parseDouble(info.get("planned.seconds"))) + ")");
         }
         md.append('\n');
         if (!threads.isEmpty() && threads.last() > cpus) {
@@ -122,7 +127,7 @@ final class Markdown {
             md.append("**Oversubscription.** This machine has ").append(cpus).append(" CPUs, so at ").append(over)
                     .append(" threads the benchmark threads outnumber the CPUs: those columns measure the primitives "
                             + "while threads are descheduled mid-operation (a take without its drop, a section "
-                            + "left open), not more parallelism. The issues ask for 1, 2, 4 and 8 threads everywhere; "
+                            + "left open), not more parallelism. The bars ask for 1, 2, 4 and 8 threads; "
                             + "on a machine with 8 or more CPUs the same command measures real parallelism.\n\n");
         }
         md.append("Scores are JMH's mean with the half-width of its 99.9% confidence interval (±); with few "
@@ -130,16 +135,28 @@ final class Markdown {
     }
 
     private void bars(List<Bars.Outcome> outcomes) {
-        md.append("## Performance bars\n\nEach bar from the issues, checked on this hardware. Speed is aggregate "
-                + "throughput; at one thread count \"A ≥ 3× faster than B\" means time(B) ÷ time(A) ≥ 3.\n\n");
+        md.append("## Performance bars\n\nEach performance bar of the project, checked on this hardware. Speed is "
+                + "aggregate throughput; at one thread count \"A ≥ 3× faster than B\" means time(B) ÷ time(A) ≥ 3, "
+                + "and with different thread counts it is the quotient of the two aggregate throughputs, printed as "
+                + "such. **A bar holds only if it holds at both ends of the interval** (99.9% confidence interval "
+                + "of the quotient, from the intervals of the two scores; for a SampleTime median, the lowest to "
+                + "highest iteration median); it is missed if no value in the interval meets it, and otherwise "
+                + "**inconclusive (noise)**: rerun with more iterations and forks (`--preset full`).\n\n");
         if ("smoke".equals(info.get("preset"))) {
             md.append("Smoke preset: these verdicts only show that the checks run; the numbers behind them are "
                     + "one short iteration without warmup.\n\n");
         }
+        try {
+            String file = charts.bars("bars.png", outcomes);
+            if (file != null) {
+                md.append("![Every performance bar: measured ÷ required](").append(file).append(")\n\n");
+            }
+        } catch (Exception | LinkageError e) { // a chart is not worth losing the tables for
+            chartFailures.add("bars: " + e);
+        }
         md.append("| bar | area | requirement | measured | holds here |\n|---|---|---|---|---|\n");
         for (Bars.Outcome o : outcomes) {
-            String verdict = o.status() == Bars.Status.HOLDS ? "yes" : o.status() == Bars.Status.MISSED ? "**NO**"
-                    : "not measured";
+            String verdict = o.verdict();
             md.append("| ").append(o.bar().id()).append(" | ").append(o.bar().area()).append(" | ")
                     .append(Bars.describe(o.bar())).append(" | ").append(o.measured()).append(" | ").append(verdict)
                     .append(" |\n");
@@ -179,18 +196,22 @@ final class Markdown {
                 .forEach(m -> byLabel.computeIfAbsent(m.label(), k -> new ArrayList<>()).add(m));
         List<String> labels = new ArrayList<>(byLabel.keySet());
         TreeSet<Integer> threads = ms.stream().map(Measurement::threads).collect(Collectors.toCollection(TreeSet::new));
-        boolean swept = threads.size() > 1 || suite.sweepThreads();
+        // swept: one table column per thread count. Classes run once at their own @Threads (which
+        // may differ per method) get per-result tables instead, throughput apart from latency.
+        boolean swept = suite.sweepThreads() || (!Suites.isRegistered(cls) && threads.size() > 1);
 
         Suites.Chart kind = suite.chart();
         if (kind == Suites.Chart.AUTO) {
-            kind = threads.size() > 1 ? Suites.Chart.THROUGHPUT_VS_THREADS
-                    : ms.stream().anyMatch(m -> "sample".equals(m.mode())) ? Suites.Chart.LATENCY : Suites.Chart.NONE;
+            kind = swept ? Suites.Chart.THROUGHPUT_VS_THREADS : Suites.Chart.LATENCY;
         }
         chart(kind, simple, suite, labels, byLabel, ms, cpus);
 
         if (swept) {
             String unit = commonUnit(ms);
-            md.append("Time per operation per thread (").append(unit == null ? "unit in each cell" : unit)
+            boolean times = ms.stream().allMatch(Measurement::isTimePerOp);
+            boolean rates = ms.stream().noneMatch(Measurement::isTimePerOp);
+            md.append(times ? "Time per operation per thread (" : rates ? "Throughput as JMH measured it, all threads ("
+                    : "Score as JMH measured it (").append(unit == null ? "unit in each cell" : unit)
                     .append(", ± 99.9% CI), by thread count:\n\n");
             matrix(labels, byLabel, threads, m -> fmt(m.score()) + (Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error()))
                     + (unit == null ? " " + m.unit() : ""));
@@ -210,17 +231,22 @@ final class Markdown {
     private void chart(Suites.Chart kind, String simple, Suites.Suite suite, List<String> labels,
                        Map<String, List<Measurement>> byLabel, List<Measurement> ms, int cpus) {
         try {
-            String file = null;
+            List<String> files = new ArrayList<>();
             if (kind == Suites.Chart.THROUGHPUT_VS_THREADS) {
-                file = Charts.throughput(dir, simple + "-throughput.png", suite.title(), labels, byLabel,
-                        suite.raceless(), cpus);
+                files.add(charts.throughput(simple + "-throughput.png", suite.title(), labels, byLabel,
+                        suite.raceless(), cpus));
             } else if (kind == Suites.Chart.LATENCY) {
                 List<Measurement> ordered = labels.stream().flatMap(l -> byLabel.get(l).stream())
                         .collect(Collectors.toList());
-                file = Charts.latency(dir, simple + "-latency.png", suite.title(), ordered);
+                String t = suite.title();
+                files.add(charts.throughputPoints(simple + "-throughput.png", t.contains("latency") ? t
+                        : t + " (throughput)", ordered));
+                files.add(charts.latency(simple + "-latency.png", t.contains("latency") ? t : t + " (latency)", ordered));
             }
-            if (file != null) {
-                md.append("![").append(suite.title()).append("](").append(file).append(")\n\n");
+            for (String file : files) {
+                if (file != null) {
+                    md.append("![").append(suite.title()).append("](").append(file).append(")\n\n");
+                }
             }
         } catch (Exception | LinkageError e) { // a chart is not worth losing the tables for
             chartFailures.add(simple + ": " + e);
@@ -246,14 +272,34 @@ final class Markdown {
         md.append('\n');
     }
 
-    /** One row per result: for classes run once (latency benchmarks, groups). */
+    /**
+     * One row per result, for classes run once at their own @Threads: a throughput table for the
+     * Throughput results and a latency table for the time results, each when there are any.
+     */
     private void flat(List<String> labels, Map<String, List<Measurement>> byLabel) {
-        boolean sampled = byLabel.values().stream().flatMap(List::stream).anyMatch(m -> m.medianNanos() != null);
-        md.append("| benchmark | threads | mode | score | ").append(sampled ? "p50 | p90 | p99 | p99.9 | " : "")
-                .append("B/op |\n|---|---:|---|---:|").append(sampled ? "---:|---:|---:|---:|" : "").append("---:|\n");
-        for (String label : labels) {
-            for (Measurement m : byLabel.get(label)) {
-                md.append("| ").append(label).append(" | ").append(m.threads()).append(" | ").append(m.mode())
+        List<Measurement> all = labels.stream().flatMap(l -> byLabel.get(l).stream()).collect(Collectors.toList());
+        List<Measurement> rates = all.stream().filter(m -> !m.isTimePerOp()).collect(Collectors.toList());
+        List<Measurement> times = all.stream().filter(Measurement::isTimePerOp).collect(Collectors.toList());
+        if (!rates.isEmpty()) {
+            md.append("Throughput (all threads; ± 99.9% CI; higher is better):\n\n")
+                    .append("| benchmark | threads | mode | score | M ops/s, all threads | B/op |\n")
+                    .append("|---|---:|---|---:|---:|---:|\n");
+            for (Measurement m : rates) {
+                md.append("| ").append(m.label()).append(" | ").append(m.threads()).append(" | ").append(m.mode())
+                        .append(" | ").append(fmt(m.score()))
+                        .append(Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error())).append(' ').append(m.unit())
+                        .append(" | ").append(fmt(m.aggregateOpsPerSecond() / 1e6)).append(" | ")
+                        .append(bytes(m)).append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (!times.isEmpty()) {
+            boolean sampled = times.stream().anyMatch(m -> m.medianNanos() != null);
+            md.append("Time per operation (± 99.9% CI; lower is better):\n\n")
+                    .append("| benchmark | threads | mode | score | ").append(sampled ? "p50 | p90 | p99 | p99.9 | " : "")
+                    .append("B/op |\n|---|---:|---|---:|").append(sampled ? "---:|---:|---:|---:|" : "").append("---:|\n");
+            for (Measurement m : times) {
+                md.append("| ").append(m.label()).append(" | ").append(m.threads()).append(" | ").append(m.mode())
                         .append(" | ").append(fmt(m.score()))
                         .append(Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error())).append(' ').append(m.unit())
                         .append(" | ");
@@ -263,10 +309,14 @@ final class Markdown {
                         md.append(ns == null ? "" : Bars.duration(ns)).append(" | ");
                     }
                 }
-                md.append(m.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.3f", m.bytesPerOp())).append(" |\n");
+                md.append(bytes(m)).append(" |\n");
             }
+            md.append('\n');
         }
-        md.append('\n');
+    }
+
+    private static String bytes(Measurement m) {
+        return m.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.3f", m.bytesPerOp());
     }
 
     /** Each raceless method against each peer of its class, at each thread count both ran at. */
@@ -310,7 +360,7 @@ final class Markdown {
             return;
         }
         try {
-            String file = Charts.footprint(dir, "footprint.png", footprintRows);
+            String file = charts.footprint("footprint.png", footprintRows);
             if (file != null) {
                 md.append("![Heap bytes per counter](").append(file).append(")\n\n");
             }
@@ -325,14 +375,19 @@ final class Markdown {
         md.append("## Files and how to reproduce\n\n");
         md.append("- `jmh-result.json`: every JMH result of this run (one JSON array; it loads in "
                 + "https://jmh.morethan.io).\n");
-        md.append("- `run.properties`: the machine and run facts above; `footprint.md`: the Footprint output.\n");
+        md.append("- `run.properties`: the machine and run facts above; `footprint.md`: the Footprint output; "
+                + "`" + Charts.DESCRIPTION_FILE + "`: every chart's points and intervals in numbers.\n");
         md.append("- Redraw this report from those files (after changing Bars or Suites, say): "
-                + "`java -cp jmh-benchmarks/target/benchmarks.jar dev.raceless.bench.report.Report --render <this directory>`.\n\n");
+                + "`./report.sh --render <this directory>`.\n\n");
         md.append("The whole run: `").append(info.get("command")).append("`. Each part alone (JMH's own command line):\n\n```\n");
         md.append(info.get("jmh.commands").strip()).append("\n```\n");
     }
 
     // ---- helpers --------------------------------------------------------------------------
+
+    private static long count(List<Bars.Outcome> outcomes, Bars.Status status) {
+        return outcomes.stream().filter(o -> o.status() == status).count();
+    }
 
     private void row(String k, String v) {
         md.append("| ").append(k).append(" | ").append(v).append(" |\n");

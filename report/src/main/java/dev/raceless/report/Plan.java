@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.runner.BenchmarkList;

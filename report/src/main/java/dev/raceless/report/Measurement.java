@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +22,50 @@ import java.util.TreeMap;
  * @param percentiles for {@code sample} mode, the distribution of single-op times ("50.0" → p50);
  *                    for the other modes, JMH's percentiles of iteration scores (not used)
  * @param bytesPerOp  {@code gc.alloc.rate.norm} from {@code -prof gc}, or null when absent
+ * @param bytesError  the half-width of the 99.9% confidence interval of {@code bytesPerOp} (NaN if
+ *                    unknown)
+ * @param iterations  for {@code sample} mode, each measurement iteration's histogram of single-op
+ *                    times (value in {@code unit} → count), over all forks; empty for other modes
  */
 record Measurement(String benchmark, Map<String, String> params, String mode, int threads, double score,
-                   double error, String unit, Map<String, Double> percentiles, Double bytesPerOp) {
+                   double error, String unit, Map<String, Double> percentiles, Double bytesPerOp,
+                   double bytesError, List<TreeMap<Double, Long>> iterations) {
+
+    /** A closed interval; NaN ends mean "unknown" (too few iterations for JMH to compute one). */
+    record Interval(double lo, double hi) {
+        static final Interval UNKNOWN = new Interval(Double.NaN, Double.NaN);
+
+        boolean known() {
+            return !Double.isNaN(lo) && !Double.isNaN(hi);
+        }
+
+        /** For quantities that cannot be negative: the lower end clamped at 0. */
+        Interval nonNegative() {
+            return known() ? new Interval(Math.max(0, lo), hi) : this;
+        }
+
+        Interval times(double f) {
+            return new Interval(lo * f, hi * f);
+        }
+
+        /** {@code this ÷ other} for non-negative quantities: [lo ÷ other.hi, hi ÷ other.lo]. */
+        Interval dividedBy(Interval other) {
+            if (!known() || !other.known()) {
+                return UNKNOWN;
+            }
+            double l = other.hi() <= 0 ? 0 : Math.max(0, lo) / other.hi();
+            double h = other.lo() <= 0 ? Double.POSITIVE_INFINITY : hi / other.lo();
+            return new Interval(l, h);
+        }
+
+        /** {@code k ÷ this} for a non-negative quantity. */
+        Interval inverse(double k) {
+            if (!known()) {
+                return UNKNOWN;
+            }
+            return new Interval(hi <= 0 ? Double.POSITIVE_INFINITY : k / hi, lo <= 0 ? Double.POSITIVE_INFINITY : k / lo);
+        }
+    }
 
     /** Reads every result in one JMH JSON file (an array of results). */
     static List<Measurement> parseAll(String json) {
@@ -36,14 +77,95 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
             Map<String, Object> primary = Json.object(r.get("primaryMetric"));
             Map<String, Double> percentiles = new LinkedHashMap<>();
             Json.object(primary.get("scorePercentiles")).forEach((k, v) -> percentiles.put(k, Json.number(v)));
-            Double bytes = Json.number(Json.object(Json.object(r.get("secondaryMetrics"))
-                    .get("gc.alloc.rate.norm")).get("score"));
+            Map<String, Object> norm = Json.object(Json.object(r.get("secondaryMetrics")).get("gc.alloc.rate.norm"));
+            Double bytes = Json.number(norm.get("score"));
             Double threads = Json.number(r.get("threads"));
+            List<TreeMap<Double, Long>> iterations = new ArrayList<>();
+            for (Object fork : Json.array(primary.get("rawDataHistogram"))) {
+                for (Object iteration : Json.array(fork)) {
+                    TreeMap<Double, Long> h = new TreeMap<>();
+                    for (Object pair : Json.array(iteration)) {
+                        List<Object> vc = Json.array(pair);
+                        h.merge(Json.number(vc.get(0)), Json.number(vc.get(1)).longValue(), Long::sum);
+                    }
+                    if (!h.isEmpty()) {
+                        iterations.add(h);
+                    }
+                }
+            }
             out.add(new Measurement((String) r.get("benchmark"), params, (String) r.get("mode"),
                     threads == null ? 1 : threads.intValue(), orNaN(primary.get("score")),
-                    orNaN(primary.get("scoreError")), (String) primary.get("scoreUnit"), percentiles, bytes));
+                    orNaN(primary.get("scoreError")), (String) primary.get("scoreUnit"), percentiles, bytes,
+                    orNaN(norm.get("scoreError")), iterations));
         }
         return out;
+    }
+
+    /** The score's 99.9% confidence interval, in {@code unit}. */
+    Interval scoreInterval() {
+        return Double.isNaN(error) ? Interval.UNKNOWN : new Interval(score - error, score + error);
+    }
+
+    /** The 99.9% confidence interval of {@link #aggregateOpsPerSecond()}. */
+    Interval aggregateInterval() {
+        if ("ss".equals(mode)) {
+            return Interval.UNKNOWN;
+        }
+        if (isTimePerOp()) {
+            return scoreInterval().inverse(threads / secondsIn(unit.substring(0, unit.length() - 3)));
+        }
+        if (unit != null && unit.startsWith("ops/")) {
+            return scoreInterval().times(1 / secondsIn(unit.substring(4))).nonNegative();
+        }
+        return Interval.UNKNOWN;
+    }
+
+    /** The 99.9% confidence interval of {@link #nanosPerOp()}. */
+    Interval nanosInterval() {
+        if (isTimePerOp()) {
+            return scoreInterval().times(secondsIn(unit.substring(0, unit.length() - 3)) * 1e9).nonNegative();
+        }
+        return aggregateInterval().inverse(threads * 1e9);
+    }
+
+    /** The 99.9% confidence interval of {@link #bytesPerOp()}. */
+    Interval bytesInterval() {
+        return bytesPerOp == null || Double.isNaN(bytesError) ? Interval.UNKNOWN
+                : new Interval(bytesPerOp - bytesError, bytesPerOp + bytesError).nonNegative();
+    }
+
+    /**
+     * The lowest and the highest of one SampleTime percentile ({@code q} in 0..1) over the
+     * measurement iterations, in ns: how far the percentile moves from iteration to iteration.
+     * Unknown for other modes, or with fewer than two iterations.
+     */
+    Interval percentileRangeNanos(double q) {
+        if (!"sample".equals(mode) || iterations.size() < 2 || !isTimePerOp()) {
+            return Interval.UNKNOWN;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (TreeMap<Double, Long> h : iterations) {
+            double v = percentile(h, q);
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        double ns = secondsIn(unit.substring(0, unit.length() - 3)) * 1e9;
+        return new Interval(lo * ns, hi * ns);
+    }
+
+    /** The q-quantile (0..1) of a histogram of value → count: the smallest value with ≥ q of the mass. */
+    static double percentile(TreeMap<Double, Long> h, double q) {
+        long total = h.values().stream().mapToLong(Long::longValue).sum();
+        long rank = Math.max(1, (long) Math.ceil(q * total));
+        long seen = 0;
+        for (Map.Entry<Double, Long> e : h.entrySet()) {
+            seen += e.getValue();
+            if (seen >= rank) {
+                return e.getKey();
+            }
+        }
+        return h.lastKey();
     }
 
     private static double orNaN(Object v) {

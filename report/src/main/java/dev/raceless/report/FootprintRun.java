@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

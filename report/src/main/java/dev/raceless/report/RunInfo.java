@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -39,7 +39,6 @@ final class RunInfo {
         p.setProperty("jdk.version", System.getProperty("java.version"));
         p.setProperty("jdk.runtime", System.getProperty("java.runtime.version"));
         p.setProperty("jdk.vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        p.setProperty("jmh.version", org.openjdk.jmh.util.Version.getPlainVersion());
         return new RunInfo(p);
     }
 

@@ -1,4 +1,4 @@
-package dev.raceless.bench.report;
+package dev.raceless.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +12,8 @@ import java.util.Map;
  * infinities as strings ({@code "NaN"}); {@link #number(Object)} reads those back.
  *
  * <p>Why not a library: the report must re-render from a stored {@code jmh-result.json}
- * ({@code --render}), and benchmarks.jar should not grow a JSON dependency for eighty lines.
+ * ({@code --render}) in a JVM without JMH, and the report should not grow a JSON dependency for
+ * two hundred lines.
  */
 final class Json {
     /* Implementation notes: a recursive-descent parser over a String, one method per JSON value
