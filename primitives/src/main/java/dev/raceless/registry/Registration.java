@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>The rule</b> (Werner Almesberger, 2002): a deregistration "either does nothing, and returns
  * failure, or it returns success, and completely de-registers everything". A {@code DEREGISTERED}
  * result means no call into the service is running and none can start; {@code BUSY} means nothing
- * changed.
+ * changed. Exactly one call reports {@code DEREGISTERED} for a registration, whatever races it; a
+ * {@link RegistrationGroup}'s {@code DEREGISTERED} counts as that report for every member.
  *
  * <p><b>Variants.</b>
  * <ul>
@@ -30,8 +31,25 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Deregistering twice, or while another deregistration is committed, reports
  * {@link DeregisterResult#ALREADY_DEREGISTERED} and changes nothing. A blocking or asynchronous
- * deregistration that meets a timed one in progress takes it over: the timed one then reports
- * {@code ALREADY_DEREGISTERED} instead of rolling back.
+ * deregistration that meets a try in progress takes it over: the try then reports
+ * {@code ALREADY_DEREGISTERED} instead of rolling back. One that meets a group's
+ * {@link RegistrationGroup#tryDeregisterAll()} in progress waits out that attempt (it never
+ * blocks, so this is a short spin), then acts on its outcome.
+ *
+ * <p><b>Calls.</b> A call is a successful {@link #tryAcquire()}, the call, then {@link #release()}
+ * or, the same thing for try-with-resources, {@link #close()}. Each is one operation on the
+ * registration's {@link UseCount}. {@code close()} ends a call; it does not deregister.
+ *
+ * <p><b>Misuse.</b> A {@code release()} without a call in progress cannot be seen at the release
+ * while the registration is registered (seeing it would cost every call). The next deregistration
+ * sees it: it finds more releases than calls. A {@code tryDeregister} (timed or not) then repairs
+ * the count and throws {@link IllegalStateException} saying so, leaving the registration
+ * registered and deregistrable. A {@code deregister()} or {@code deregisterAsync()} is committed
+ * and cannot roll back: it repairs the count, reports the misuse through {@link System.Logger}
+ * (logger {@code dev.raceless.registry.Registration}, level {@code WARNING}) and finishes. A
+ * release on a deregistered registration throws at once. A stray release while calls are in
+ * flight may go unseen (the count is then low but not negative), and can let a deregistration
+ * finish while a call still runs: releasing only what was acquired is the caller's part.
  *
  * <p><b>Memory consistency effects.</b> Actions in a call (between a successful
  * {@link #tryAcquire()} and its {@link #release()}) happen-before a deregistration of this
@@ -39,29 +57,60 @@ import java.util.concurrent.TimeUnit;
  *
  * @param <T> the service type
  */
-public final class Registration<T> {
+public final class Registration<T> implements AutoCloseable {
     /*
      * Implementation notes.
      *
      * The guard is a UseCount: a call is a use. Who owns the deregistration is a small claim word:
      *
      *   REGISTERED    0  nobody is deregistering
-     *   TRYING        1  a tryDeregister (timed or not) owns it and may roll back
-     *   ROLLING_BACK  2  the TRYING owner is undoing its shutdown; lasts a few instructions
-     *   COMMITTED     3  a blocking or async deregistration owns it; cannot roll back
+     *   TRYING        1  a tryDeregister (timed or not) owns it and may roll back; can be taken over
+     *   ROLLING_BACK  2  the owner is undoing its shutdown or repairing a stray release; transient
+     *   COMMITTED     3  a blocking or async deregistration (or a group's deregisterAll) owns it;
+     *                    cannot roll back
      *   DEREGISTERED  4  removed from the registry
+     *   GROUP         5  a group's tryDeregisterAll owns it; cannot be taken over; transient
      *
      *   0 -> 1 (try) -> 0 (busy; via 2 for the timed variant) | 4 (done)
      *   0 -> 3 (blocking/async) -> 4;  1 -> 3 (a blocking call takes a try over)
+     *   0 -> 5 (group) -> 0 (busy: undone) | 4 (done)
      *
      * Invariants:
-     *   1. Only the claim owner moves the UseCount to GOING or back; it does so only between
-     *      claiming and releasing the claim.
+     *   1. Only the claim owner moves the UseCount to GOING or back, reopens or repairs it, and
+     *      only while it owns the claim. (A try owner that was taken over may still be inside its
+     *      tryShutdown; by UseCount's rules that either ends the life or leaves it to the
+     *      shutdown() of the owner that took over.)
      *   2. A timed owner cancels its shutdown only after CASing TRYING -> ROLLING_BACK, so a
      *      blocking caller can never be left waiting on a count that went LIVE again: it either took
      *      over first (the CAS fails, no rollback) or waits out ROLLING_BACK and starts afresh.
-     *   3. DEREGISTERED is set by exactly one thread (CAS), after the count is DEAD; that thread
-     *      removes the registration from the registry and completes {@code removed}.
+     *   3. DEREGISTERED is set by one CAS from the claim value of its owner at that moment
+     *      (complete), after the count is DEAD. That owner alone reports DEREGISTERED, removes the
+     *      registration and completes {@code removed}. An owner that was taken over fails that CAS
+     *      and reports ALREADY_DEREGISTERED: the one that took over finishes.
+     *   4. Only TRYING can be taken over, only into COMMITTED, and COMMITTED only ever becomes
+     *      DEREGISTERED. So a claim never returns to an owner's value behind its back (no ABA),
+     *      and a caller that finds COMMITTED or DEREGISTERED may safely wait for {@code removed}.
+     *   5. The transient owners (ROLLING_BACK, GROUP) never block; commit() spins on them.
+     *
+     * Exactly one DEREGISTERED (ExactlyOneDeregisteredTest, Lincheck RegistrationLincheckTest):
+     * a report needs the one winning CAS to DEREGISTERED (invariant 3). A group reports
+     * DEREGISTERED only after holding GROUP on every member and winning every such CAS; GROUP
+     * cannot be taken over, so no member's own call can win one of them.
+     *
+     * Stray releases. A deregistration that finds the count negative (UseCount throws) repairs it
+     * with one hand-off acquire() per missing release, while it owns the claim exclusively and the
+     * count is LIVE again (repair()). The deficit is read with estimate(), which sums releases
+     * before acquires, so with correct use elsewhere it is never more than the stray releases not
+     * yet compensated: the repair never adds a use that nobody holds. Open: a second stray
+     * release racing the repair, one that found the count closing and so is compensated by
+     * UseCount itself, may be counted twice; the count is then one too high and a blocking
+     * deregistration waits for good. That takes two concurrent misuses; UseCount's exact debug
+     * tracking is the tool for those. The hot path is untouched: tryAcquire and release are one
+     * UseCount call each, and implementing AutoCloseable adds nothing to them.
+     *
+     * Rejected: a try variant that repairs and carries on silently (misuse must be visible where
+     * the caller can act on it); a committed variant that throws and undoes its commit (callers
+     * that found it committed wait for its removal and would wait forever).
      */
 
     private static final int REGISTERED = 0;
@@ -69,6 +118,9 @@ public final class Registration<T> {
     private static final int ROLLING_BACK = 2;
     private static final int COMMITTED = 3;
     private static final int DEREGISTERED = 4;
+    private static final int GROUP = 5;
+
+    private static final System.Logger LOG = System.getLogger(Registration.class.getName());
 
     private final Registry<T> registry;
     private final T service;
@@ -103,9 +155,24 @@ public final class Registration<T> {
     /**
      * Ends a call begun with a successful {@link #tryAcquire()}.
      *
-     * @throws IllegalStateException if no call is in progress (a release without an acquire)
+     * @throws IllegalStateException if the registration is deregistered, or is being deregistered
+     *         and this release would make the count negative: no call was in progress. The count
+     *         is left as it was. On a registration that is registered a release without a call is
+     *         not seen here but by the next deregistration (see <b>Misuse</b> above).
      */
     public void release() {
+        uses.release();
+    }
+
+    /**
+     * Ends a call begun with a successful {@link #tryAcquire()}: the same as {@link #release()}, for
+     * try-with-resources (which skips a {@code null} resource, so the result of
+     * {@link Registry#acquireFirst} can be used directly). Does not deregister.
+     *
+     * @throws IllegalStateException as {@link #release()}
+     */
+    @Override
+    public void close() {
         uses.release();
     }
 
@@ -123,7 +190,11 @@ public final class Registration<T> {
 
     /**
      * Deregisters if no call is in flight; never blocks. All or nothing: {@code DEREGISTERED}, or
-     * {@code BUSY} with the registration exactly as before.
+     * {@code BUSY} with the registration exactly as before. {@code ALREADY_DEREGISTERED} if another
+     * deregistration owns or finished it (also if a blocking one took this attempt over).
+     *
+     * @throws IllegalStateException if the count shows a {@link #release()} without a call; the
+     *         count is repaired and the registration left registered
      */
     public DeregisterResult tryDeregister() {
         if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
@@ -132,12 +203,11 @@ public final class Registration<T> {
         boolean idle;
         try {
             idle = uses.tryShutdown();
-        } catch (IllegalStateException misuse) { // a count made negative by a stray release()
-            CLAIM.compareAndSet(this, TRYING, REGISTERED);
-            throw misuse;
+        } catch (IllegalStateException misuse) { // the count is LIVE again, as before the call
+            throw strayRelease("tryDeregister()", misuse);
         }
         if (idle) {
-            return complete();
+            return complete(TRYING); // fails if a blocking call took over: it finishes
         }
         // Busy. Our tryShutdown left the count LIVE, unless a blocking call took over (claim is
         // COMMITTED and its shutdown() made the count GOING): then it is theirs to finish.
@@ -152,6 +222,8 @@ public final class Registration<T> {
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if interrupted while waiting (the registration is then
      *         restored as on a timeout, unless it became idle first)
+     * @throws IllegalStateException if the count shows a {@link #release()} without a call; the
+     *         count is repaired and the registration left registered
      */
     public DeregisterResult tryDeregister(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
@@ -161,7 +233,11 @@ public final class Registration<T> {
         if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
             return refused();
         }
-        shutdownOrUnclaim(TRYING);
+        try {
+            uses.shutdown();
+        } catch (IllegalStateException misuse) { // the count is LIVE again, as before the call
+            throw strayRelease("tryDeregister(timeout)", misuse);
+        }
         boolean idle;
         try {
             idle = uses.awaitTermination(timeout, unit);
@@ -173,12 +249,13 @@ public final class Registration<T> {
             Thread.currentThread().interrupt(); // finished, or taken over: report that, keep the status
             return r;
         }
-        return idle ? complete() : rollBack();
+        return idle ? complete(TRYING) : rollBack();
     }
 
     /**
      * Refuses new calls at once and returns after the calls in flight have finished. Waits
-     * uninterruptibly; the interrupt status is kept.
+     * uninterruptibly; the interrupt status is kept. A {@link #release()} without a call found on
+     * the way is repaired and logged (see <b>Misuse</b> above); this call still finishes.
      *
      * @return {@code DEREGISTERED}, or {@code ALREADY_DEREGISTERED} (also after waiting for the
      *         deregistration that owns it to finish)
@@ -188,72 +265,73 @@ public final class Registration<T> {
             removed.join();
             return DeregisterResult.ALREADY_DEREGISTERED;
         }
-        shutdownOrUnclaim(COMMITTED);
+        shutdownCommitted("deregister()");
         uses.termination().join();
-        return complete();
+        return complete(COMMITTED);
     }
 
     /**
      * Refuses new calls at once; the future completes when the last call in flight has ended,
-     * on the thread that ended it (or at once, on this thread, if none was in flight).
+     * on the thread that ended it (or at once, on this thread, if none was in flight). A
+     * {@link #release()} without a call found on the way is repaired and logged, as by
+     * {@link #deregister()}.
      */
     public CompletableFuture<DeregisterResult> deregisterAsync() {
         if (!commit()) {
             return removed.thenApply(v -> DeregisterResult.ALREADY_DEREGISTERED);
         }
-        shutdownOrUnclaim(COMMITTED);
-        return uses.termination().thenApply(v -> complete());
+        shutdownCommitted("deregisterAsync()");
+        return uses.termination().thenApply(v -> complete(COMMITTED));
     }
 
     // ---------------------------------------------------------------- group support
 
-    /** Claims for a group's all-or-nothing attempt; see RegistrationGroup. */
-    boolean claimForTry() {
-        return CLAIM.compareAndSet(this, REGISTERED, TRYING);
-    }
-
-    /** The group's attempt on this member: tryShutdown (DEAD on success). */
-    boolean tryStop() {
-        return uses.tryShutdown();
+    /** Claims for a group's all-or-nothing attempt (GROUP cannot be taken over); see RegistrationGroup. */
+    boolean claimForGroup() {
+        return CLAIM.compareAndSet(this, REGISTERED, GROUP);
     }
 
     /**
-     * Undoes a group's attempt: the member is made callable again. A member whose count went DEAD
-     * is reopened: a new life, as if never stopped. If a blocking call took the member over, it is
-     * left to that call.
+     * The group's attempt on this member, under its GROUP claim: tryShutdown (DEAD on success).
+     *
+     * @throws IllegalStateException on a stray release; the count is repaired, the claim kept
      */
-    void undoTry(boolean stopped) {
-        if (!stopped) {
-            CLAIM.compareAndSet(this, TRYING, REGISTERED); // fails only if taken over: theirs now
-            return;
-        }
-        if (CLAIM.compareAndSet(this, TRYING, ROLLING_BACK)) {
-            uses.reopen();
-            claim = REGISTERED;
+    boolean tryStop() {
+        try {
+            return uses.tryShutdown();
+        } catch (IllegalStateException misuse) { // LIVE again; we own the claim exclusively
+            repair();
+            throw misuseFound("RegistrationGroup.tryDeregisterAll()", misuse);
         }
     }
 
-    /** Completes a group's deregistration of this member once its count is DEAD. */
-    DeregisterResult finish() {
-        return complete();
+    /** Gives back a GROUP claim; a member the group stopped (DEAD) is reopened first: a new life. */
+    void undoGroup(boolean stopped) {
+        if (stopped) {
+            uses.reopen(); // DEAD and ours: cannot fail
+        }
+        claim = REGISTERED; // release; we own GROUP, nobody else writes it
     }
 
-    /** Commits for a blocking group deregistration; false if another owns or finished it. */
+    /** Completes a group's tryDeregisterAll of this member, whose count is DEAD. */
+    DeregisterResult finishGroup() {
+        return complete(GROUP);
+    }
+
+    /** Commits for a group's deregisterAll; false if another owns or finished it. */
     boolean commitForGroup() {
         return commit();
     }
 
-    void shutdownUses() {
-        shutdownOrUnclaim(COMMITTED);
+    /** Shuts down under the group's COMMITTED claim. */
+    void shutdownForGroup() {
+        shutdownCommitted("RegistrationGroup.deregisterAll()");
     }
 
-    /** Undoes commitForGroup + shutdownUses for a group whose later member failed. */
-    void undoCommit() {
-        if (uses.cancelShutdown()) {
-            claim = REGISTERED;
-        } else { // it went DEAD already: finish what was started
-            complete();
-        }
+    /** Completes a group's deregisterAll of this member once its count is DEAD. */
+    DeregisterResult finishCommitted() {
+        uses.termination().join();
+        return complete(COMMITTED);
     }
 
     /** Whether another call owns or finished a deregistration (a group's claim was refused). */
@@ -262,33 +340,15 @@ public final class Registration<T> {
         return c == COMMITTED || c == DEREGISTERED;
     }
 
-    void awaitIdle() {
-        uses.termination().join();
-    }
-
     void awaitRemoved() {
         removed.join();
     }
 
     // ---------------------------------------------------------------- claim helpers
 
-    /**
-     * shutdown() under a claim we own. It throws only on misuse (a stray release made the count
-     * negative), leaving the count LIVE; then the claim is released too, so the registration is
-     * exactly as before, and the exception goes to the caller.
-     */
-    private void shutdownOrUnclaim(int owned) {
-        try {
-            uses.shutdown();
-        } catch (IllegalStateException misuse) {
-            CLAIM.compareAndSet(this, owned, REGISTERED);
-            throw misuse;
-        }
-    }
-
     /** Claims for a blocking or async deregistration, taking over a TRYING owner. */
     private boolean commit() {
-        for (;;) {
+        for (int spins = 0;; spins++) {
             int c = claim;
             switch (c) {
                 case REGISTERED:
@@ -298,7 +358,14 @@ public final class Registration<T> {
                     }
                     break;
                 case ROLLING_BACK:
-                    Thread.onSpinWait(); // a timed owner is undoing its shutdown: a few instructions
+                case GROUP:
+                    // A transient owner: a timed owner undoing its shutdown, or a group's lock-free
+                    // attempt. It never blocks; it may be descheduled, so yield now and then.
+                    if ((spins & 63) == 63) {
+                        Thread.yield();
+                    } else {
+                        Thread.onSpinWait();
+                    }
                     break;
                 default:
                     return false; // COMMITTED or DEREGISTERED
@@ -315,27 +382,77 @@ public final class Registration<T> {
             claim = REGISTERED;
             return DeregisterResult.BUSY;
         }
-        return complete(); // the count went DEAD before we could cancel: it is done
+        return complete(ROLLING_BACK); // the count went DEAD before we could cancel: it is done
     }
 
-    /** The count is DEAD: exactly one caller marks DEREGISTERED and removes the registration. */
-    private DeregisterResult complete() {
-        for (;;) {
-            int c = claim;
-            if (c == DEREGISTERED) {
-                return DeregisterResult.ALREADY_DEREGISTERED;
-            }
-            if (CLAIM.compareAndSet(this, c, DEREGISTERED)) {
-                registry.remove(this);
-                removed.complete(null);
-                return DeregisterResult.DEREGISTERED;
-            }
+    /**
+     * The count is DEAD and {@code owned} was our claim: one CAS decides the single report
+     * (invariant 3). A TRYING owner may have been taken over: the owner that took over finishes.
+     */
+    private DeregisterResult complete(int owned) {
+        if (!CLAIM.compareAndSet(this, owned, DEREGISTERED)) {
+            return DeregisterResult.ALREADY_DEREGISTERED;
         }
+        registry.remove(this);
+        removed.complete(null);
+        return DeregisterResult.DEREGISTERED;
     }
 
     private DeregisterResult refused() {
         int c = claim;
         return c == COMMITTED || c == DEREGISTERED ? DeregisterResult.ALREADY_DEREGISTERED : DeregisterResult.BUSY;
+    }
+
+    // ---------------------------------------------------------------- stray releases
+
+    /**
+     * A try owner's UseCount call found a stray release and left the count LIVE. Repairs it and
+     * gives the claim back, unless a blocking call took the attempt over (then the repair is its
+     * business: it finds the same negative count). Returns the exception to throw.
+     */
+    private IllegalStateException strayRelease(String operation, IllegalStateException misuse) {
+        if (CLAIM.compareAndSet(this, TRYING, ROLLING_BACK)) { // exclusive: nobody can take over now
+            try {
+                repair();
+            } finally {
+                claim = REGISTERED;
+            }
+        }
+        return misuseFound(operation, misuse);
+    }
+
+    /** shutdown() under a COMMITTED claim, which cannot roll back: repair a stray release and go on. */
+    private void shutdownCommitted(String operation) {
+        for (;;) {
+            try {
+                uses.shutdown();
+                return;
+            } catch (IllegalStateException misuse) { // the count is LIVE again; we own the claim
+                long added = repair();
+                LOG.log(System.Logger.Level.WARNING, () -> operation + " on " + this + " found more release() calls "
+                        + "than successful tryAcquire() calls: release() was called without a call in progress. "
+                        + "Repaired the count (" + added + " added) and deregistering anyway.", misuse);
+            }
+        }
+    }
+
+    /**
+     * Adds back the releases the count is missing, as hand-off acquires, on a LIVE count whose
+     * claim this thread owns exclusively; see the implementation notes for why it never adds a use
+     * nobody holds. At least one: the caller saw a negative count.
+     */
+    private long repair() {
+        long missing = Math.max(1, -uses.estimate());
+        for (long i = 0; i < missing; i++) {
+            uses.acquire();
+        }
+        return missing;
+    }
+
+    private IllegalStateException misuseFound(String operation, IllegalStateException misuse) {
+        return new IllegalStateException(operation + " on " + this + " found more release() calls than successful "
+                + "tryAcquire() calls: release() was called without a call in progress. The count was repaired and "
+                + "the registration left registered; deregister again.", misuse);
     }
 
     @Override

@@ -12,11 +12,20 @@ import java.util.Objects;
  * Almesberger, 2002). It never blocks. {@link #deregisterAll()} refuses new calls into every member
  * at once and returns when the calls in flight into all of them have finished.
  *
+ * <p><b>One report per member.</b> A group's {@code DEREGISTERED} is the report for every member:
+ * no other call reports {@code DEREGISTERED} for any of them. A member's own deregistration racing
+ * {@code tryDeregisterAll()} waits out the attempt (it never blocks) and then acts on its outcome;
+ * one racing {@code deregisterAll()} either commits the member first (the group then reports
+ * {@code ALREADY_DEREGISTERED}) or finds it committed by the group.
+ *
  * <p><b>Not guaranteed.</b> During a {@code tryDeregisterAll()} that ends {@code BUSY}, calls into
  * members it had already checked may have found them briefly absent (the seed accepts that the
- * module "could briefly disappear"). A member that another thread deregisters individually at the
- * same time is that thread's business: the group attempt then reports {@code BUSY} or
- * {@code ALREADY_DEREGISTERED} and undoes only its own steps.
+ * module "could briefly disappear").
+ *
+ * <p><b>Misuse.</b> A {@link Registration#release()} without a call on a member is found as by
+ * {@link Registration}: {@code tryDeregisterAll()} repairs that member's count, undoes its
+ * attempt on every member and throws {@link IllegalStateException}; {@code deregisterAll()} is
+ * committed, so it repairs, logs and finishes.
  *
  * <p><b>Memory consistency effects.</b> Actions in every call into any member happen-before a
  * {@code DEREGISTERED} result (jcstress {@code TryDeregisterAllVsCalls}).
@@ -27,13 +36,22 @@ public final class RegistrationGroup {
     /*
      * Implementation notes.
      *
-     * tryDeregisterAll: claim every member (TRYING), then tryShutdown each in order. The first that
-     * is busy makes the attempt fail: members already stopped are reopened (their UseCount goes
-     * DEAD -> LIVE, a new life, exactly as before but for the instant in between), claims are
-     * released. If all stopped, every member is DEAD at once and each is removed from its
-     * registry. A member can never be both removed and callable: removal happens only after all
-     * members are DEAD, and a DEAD member is reopened only on the failure path, where nothing is
-     * removed.
+     * tryDeregisterAll: claim every member with GROUP (a claim nobody can take over, unlike a
+     * try's TRYING; a member's blocking call spins on it), then tryShutdown each in order. The
+     * first that is busy makes the attempt fail: members already stopped are reopened (their
+     * UseCount goes DEAD -> LIVE, a new life, exactly as before but for the instant in between),
+     * claims are released. If all stopped, every member is DEAD at once and each is finished
+     * (GROUP -> DEREGISTERED, removed from its registry). Because no GROUP claim can be taken over,
+     * finishing cannot fail, and no member's own call can report DEREGISTERED as well (the
+     * earlier design claimed with TRYING; a member's deregister() took the claim over, finished
+     * the member first, and the group ignored the ALREADY_DEREGISTERED it then got). A member can
+     * never be both removed and callable: removal happens only after all members are DEAD, and a
+     * DEAD member is reopened only on the failure path, where nothing is removed.
+     *
+     * deregisterAll: commit every member it can (COMMITTED, taking over TRYING owners), shut each
+     * down, then wait for each and finish it; members committed by other calls are waited for. It
+     * reports DEREGISTERED only if it committed every member. Nothing is ever undone: other callers
+     * may already wait for a committed member's removal.
      *
      * Rejected: one UseCount for the whole group (the hot path of every registry would share one
      * count per module, and a registration could no longer be deregistered on its own).
@@ -70,15 +88,18 @@ public final class RegistrationGroup {
     /**
      * Deregisters every member if none has a call in flight; never blocks.
      *
-     * @return {@code DEREGISTERED} if this call deregistered every member; {@code BUSY} if it
-     *         changed nothing; {@code ALREADY_DEREGISTERED} if some member was already deregistered
-     *         (or committed to it) by another call, in which case this call changed nothing
+     * @return {@code DEREGISTERED} if this call deregistered every member (an empty group too);
+     *         {@code BUSY} if it changed nothing (a member had a call in flight, or another
+     *         attempt was in progress on a member); {@code ALREADY_DEREGISTERED} if some member was
+     *         already deregistered (or committed to it) by another call, in which case this call
+     *         changed nothing
+     * @throws IllegalStateException if a member's count shows a {@link Registration#release()}
+     *         without a call; that count is repaired and the group left as it was
      */
     public DeregisterResult tryDeregisterAll() {
         int n = members.size();
-        int claimed = 0;
-        for (; claimed < n; claimed++) {
-            if (!members.get(claimed).claimForTry()) {
+        for (int claimed = 0; claimed < n; claimed++) {
+            if (!members.get(claimed).claimForGroup()) {
                 DeregisterResult why = members.get(claimed).isTakenByOther()
                         ? DeregisterResult.ALREADY_DEREGISTERED : DeregisterResult.BUSY;
                 undo(claimed, 0);
@@ -89,7 +110,7 @@ public final class RegistrationGroup {
             boolean ok;
             try {
                 ok = members.get(stopped).tryStop();
-            } catch (IllegalStateException misuse) {
+            } catch (IllegalStateException misuse) { // that member's count is repaired and LIVE
                 undo(n, stopped);
                 throw misuse;
             }
@@ -98,8 +119,8 @@ public final class RegistrationGroup {
                 return DeregisterResult.BUSY;
             }
         }
-        for (Registration<?> r : members) { // all DEAD: remove every one
-            r.finish();
+        for (Registration<?> r : members) { // all DEAD and all ours: remove every one
+            r.finishGroup();
         }
         return DeregisterResult.DEREGISTERED;
     }
@@ -108,44 +129,36 @@ public final class RegistrationGroup {
      * Refuses new calls into every member at once, then waits for the calls in flight into all of
      * them to finish, then removes them all. Waits uninterruptibly; the interrupt status is kept.
      *
-     * @return {@code DEREGISTERED} if this call deregistered at least one member (the others, if
-     *         any, were deregistered by other calls, which have finished) or the group is empty;
-     *         else {@code ALREADY_DEREGISTERED}
+     * @return {@code DEREGISTERED} if this call deregistered every member (an empty group too);
+     *         {@code ALREADY_DEREGISTERED} if another call deregistered at least one of them (this
+     *         call then deregistered the others, and waited for that call to finish). Either way
+     *         every member is deregistered on return.
      */
     public DeregisterResult deregisterAll() {
         boolean[] mine = new boolean[members.size()];
         for (int i = 0; i < mine.length; i++) {
             mine[i] = members.get(i).commitForGroup();
             if (mine[i]) {
-                try {
-                    members.get(i).shutdownUses(); // no new call into this member from now on
-                } catch (IllegalStateException misuse) { // a stray release(): undo, report
-                    for (int j = 0; j < i; j++) {
-                        if (mine[j]) {
-                            members.get(j).undoCommit();
-                        }
-                    }
-                    throw misuse;
-                }
+                members.get(i).shutdownForGroup(); // no new call into this member from now on
             }
         }
-        boolean any = false;
+        boolean all = true;
         for (int i = 0; i < mine.length; i++) {
             Registration<?> r = members.get(i);
             if (mine[i]) {
-                r.awaitIdle();
-                any |= r.finish() == DeregisterResult.DEREGISTERED;
+                all &= r.finishCommitted() == DeregisterResult.DEREGISTERED;
             } else {
                 r.awaitRemoved();
+                all = false;
             }
         }
-        return any || mine.length == 0 ? DeregisterResult.DEREGISTERED : DeregisterResult.ALREADY_DEREGISTERED;
+        return all ? DeregisterResult.DEREGISTERED : DeregisterResult.ALREADY_DEREGISTERED;
     }
 
     /** Undoes a failed attempt: members [0, stopped) were stopped, [0, claimed) claimed. */
     private void undo(int claimed, int stopped) {
         for (int i = 0; i < claimed; i++) {
-            members.get(i).undoTry(i < stopped);
+            members.get(i).undoGroup(i < stopped);
         }
     }
 

@@ -94,6 +94,7 @@ public final class Registry<T> {
      * use is released and the exception propagates (the remaining services are not called).
      */
     public void forEach(Consumer<? super T> action) {
+        Objects.requireNonNull(action, "action");
         for (Registration<T> r : registrations) {
             if (r.tryAcquire()) {
                 try {
@@ -107,11 +108,14 @@ public final class Registry<T> {
 
     /**
      * Takes a use of the first registered service that {@code filter} accepts, for one call. The
-     * caller must end the call with {@link Registration#release()}. Lock-free; allocates nothing.
+     * caller must end the call with {@link Registration#release()} (or {@code close()}, so that
+     * {@code try (Registration<T> r = registry.acquireFirst(f)) { if (r != null) ... }} works: a
+     * {@code null} resource is skipped). Lock-free; allocates nothing.
      *
      * @return the registration, with a use held; {@code null} if no service qualifies
      */
     public Registration<T> acquireFirst(Predicate<? super T> filter) {
+        Objects.requireNonNull(filter, "filter");
         for (Registration<T> r : registrations) {
             if (r.tryAcquire()) {
                 if (filter.test(r.service())) {

@@ -142,9 +142,10 @@ class RegistrationGroupTest {
     }
 
     @Test
-    void deregisterAllReportsDeregisteredIfItRemovedAtLeastOneMember() {
+    void deregisterAllReportsAlreadyIfAnotherCallDeregisteredAMember() {
         assertEquals(DeregisterResult.DEREGISTERED, rf.tryDeregister());
-        assertEquals(DeregisterResult.DEREGISTERED, group.deregisterAll());
+        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll(), "rf was reported by its own call");
+        assertTrue(rc.isDeregistered() && rh.isDeregistered(), "the others are deregistered all the same");
         assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll());
     }
 
@@ -160,7 +161,7 @@ class RegistrationGroupTest {
         assertFalse(rh.tryAcquire());
         rc.release();
         assertEquals(DeregisterResult.DEREGISTERED, async.join());
-        assertEquals(DeregisterResult.DEREGISTERED, blocking.join());
+        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, blocking.join(), "rc was reported by the async call");
     }
 
     @Test
@@ -194,31 +195,5 @@ class RegistrationGroupTest {
         assertTrue(rh.isRegistered());
         rc.release();
         assertEquals(DeregisterResult.DEREGISTERED, async.join());
-    }
-
-    @Test
-    void deregisterAllWithAStrayReleaseThrowsAndRestoresTheMembersItHadNotFinished() {
-        rh.release(); // misuse on the last member: its count is one short
-        assertThrows(IllegalStateException.class, group::deregisterAll);
-        // rf and rc were idle: their shutdowns made them DEAD at once, so the undo finishes them
-        assertTrue(rf.isDeregistered());
-        assertTrue(rc.isDeregistered());
-        assertTrue(rh.isRegistered(), "the member whose shutdown failed is as before");
-        assertTrue(rh.tryAcquire()); // repair the count
-        assertEquals(DeregisterResult.DEREGISTERED, rh.tryDeregister());
-    }
-
-    @Test
-    void deregisterAllWithAStrayReleaseTakesBackMembersWithCallsInFlight() {
-        assertTrue(rf.tryAcquire()); // rf busy: its shutdown leaves it GOING, which the undo cancels
-        rh.release(); // misuse
-        assertThrows(IllegalStateException.class, group::deregisterAll);
-        assertTrue(rf.isRegistered(), "a busy member is taken back into use");
-        assertTrue(rc.isDeregistered(), "an idle member went DEAD at once and is finished");
-        assertTrue(rh.isRegistered());
-        rf.release();
-        assertTrue(rh.tryAcquire());
-        assertEquals(DeregisterResult.DEREGISTERED, rf.tryDeregister());
-        assertEquals(DeregisterResult.DEREGISTERED, rh.tryDeregister());
     }
 }
