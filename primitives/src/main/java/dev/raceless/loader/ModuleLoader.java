@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -31,10 +32,31 @@ import java.util.function.Function;
  *
  * <p><b>Unloading.</b> {@link #tryUnload(Object)} never blocks: {@code UNLOADED}, or {@code BUSY}
  * with nothing changed. {@link #tryUnload(Object, long, TimeUnit)} refuses new calls while it
- * waits; on timeout it takes the instance back into use. {@link #unload(Object)} blocks until the
- * calls in flight have returned. With {@link Style#THREE_POINT} {@code stop} runs once the unload
- * can no longer fail; with {@link Style#FOUR_POINT} it runs once new calls are refused, and a lost
- * race calls {@code start} again before any new call can reach the module.
+ * waits; on timeout it takes the instance back into use. {@link #unload(Object)} refuses new calls
+ * and waits until the calls in flight have returned; interrupted, it takes the instance back as a
+ * timeout would and throws {@link InterruptedException}. With {@link Style#THREE_POINT}
+ * {@code stop} runs once the unload can no longer fail; with {@link Style#FOUR_POINT} it runs once
+ * new calls are refused, and a lost race calls {@code start} again before any new call can reach
+ * the module.
+ *
+ * <p><b>Reloading.</b> {@link #reload(Object)} replaces the live instance with a fresh one made by
+ * the factory, atomically for callers: from the call on no request gets the old instance; the
+ * calls in flight on it finish; requests that arrive meanwhile wait and continue with the fresh
+ * instance; when {@code reload} returns the fresh instance is live. The factory runs once the old
+ * instance is idle and before it is stopped and destroyed; if the factory throws, the old instance
+ * is taken back into use untouched (as a {@code BUSY} unload leaves it) and the reload throws
+ * {@link LoadException}: a broken new version never takes a working one down. If the fresh
+ * instance's {@code init} (or {@code start}) throws, the old one is already destroyed: the key is
+ * left unloaded, the waiting requests and the reload get the {@code LoadException}, and the next
+ * request loads afresh. Timed and non-blocking forms report {@code BUSY} with nothing changed.
+ *
+ * <p><b>Misuse.</b> A {@link Handle#release()} without a matching acquire is not seen on the hot
+ * path; the next unload or reload of that instance finds its count negative and throws
+ * {@link IllegalStateException} saying so, and leaves the instance loaded and serving, with no
+ * unload left pending. Null arguments throw {@link NullPointerException} naming the parameter.
+ *
+ * <p><b>Closing.</b> {@link #close()} refuses every new load (with {@link IllegalStateException})
+ * and unloads every instance, waiting for the calls in flight.
  *
  * <p><b>Failures.</b> A factory or {@code init} that throws leaves nothing loaded: the requests
  * waiting for that load get a {@link LoadException}, a later request tries again. A
@@ -52,44 +74,71 @@ import java.util.function.Function;
  *   public void destroy(Codec c) { c.freeTables(); }
  * }, ModuleLoader.Style.THREE_POINT);
  *
- * ModuleLoader.Handle<Codec> h = codecs.acquire("zstd");
- * try {
+ * try (ModuleLoader.Handle<Codec> h = codecs.acquire("zstd")) {
  *   h.module().decode(in, out);
- * } finally {
- *   h.release();
  * }
  * }</pre>
  *
  * @param <K> the key (module name)
  * @param <M> the module type
  */
-public final class ModuleLoader<K, M> {
+public final class ModuleLoader<K, M> implements AutoCloseable {
     /*
      * Implementation notes.
      *
      * One Handle per instance, kept in a ConcurrentHashMap under its key from the moment its load
      * begins until its destroy has returned. A handle's UseCount is the guard: it is DEAD while
      * the instance loads (created, then shut down), LIVE once init has returned (reopen), and
-     * GOING/DEAD again from the start of the unload. A handle is never reopened after an unload;
-     * a fresh instance gets a fresh handle.
+     * GOING/DEAD again from the start of an unload. A handle is reopened after its count went DEAD
+     * only by a reload whose factory failed, before anything was stopped for good or destroyed;
+     * a destroyed instance is never reopened, a fresh instance gets a fresh handle.
      *
      * Invariants:
-     *   1. The map holds at most one handle per key; a new handle is put only with putIfAbsent,
-     *      i.e. after the previous one was removed, which happens after its destroy returned.
-     *   2. A handle's UseCount is LIVE only between its init returning and its unload beginning.
+     *   1. The map holds at most one handle per key; a new handle is put with putIfAbsent after
+     *      the previous one was removed, or by a reload with replace() after the old one's destroy
+     *      returned. Either way the old destroy happens-before the new init.
+     *   2. A handle's UseCount is LIVE only between its init returning and its unload beginning
+     *      (or the give-back that ends an attempt which changed nothing).
      *   3. destroy runs only when the UseCount is DEAD: no call is running and none can start.
-     *   4. Exactly one unloader per handle (the unloading CAS).
+     *   4. Exactly one unloader (or reloader) per handle: the claim, a CAS of unloading.
+     *   5. Every claim ends in a give-back (unloading false again, count LIVE) or a destroy
+     *      (unloading stays true), and completes its unloadEnded: also when the attempt throws
+     *      (misuse found, interrupt), so no request or unload ever waits on an attempt that ended.
+     *
+     * Loaded means LIVE. claim() takes only a handle whose count it read LIVE: that is the single
+     * "ready" mark, written by reopen() once init (and start) returned, and the same mark every
+     * tryAcquire and isLoaded() read. (An earlier version also required the ready future to be
+     * complete; it completes just after reopen, so an unload landing between the two saw a
+     * callable instance as loading and said NOT_LOADED.) A handle read LIVE whose claim CAS then
+     * succeeds is still LIVE: a concurrent attempt either destroyed it (then unloading stays true
+     * and the CAS fails) or gave it back LIVE (invariant 5).
      *
      * Request vs unload (jcstress RequestVsUnload): the request does map.get, then tryAcquire; the
      * unloader does tryShutdown/shutdown, waits for DEAD, destroys, then removes. A request whose
      * tryAcquire succeeded did so before the count left LIVE (UseCount's TryAcquireVsShutdown), so
      * the unload waits for it (or reports BUSY). A request that fails waits for the attempt's
-     * unloadEnded, which completes after the removal (or after a give-back), and retries: it sees
-     * the fresh handle or puts it (or takes the given-back instance).
+     * unloadEnded, which completes after the removal (or replacement, or give-back), and retries:
+     * it sees the fresh handle, or puts one, or takes the given-back instance.
+     *
+     * Reload is an unload whose last step installs the fresh handle instead of removing the old
+     * one: refuse (shutdown), wait for DEAD, make the fresh instance (factory), stop and destroy
+     * the old one, replace(key, old, fresh) while fresh is still loading, complete the old
+     * unloadEnded (waiters retry and wait for fresh's load), then init and publish fresh on the
+     * reloading thread. The factory runs before the point of no return so that a failure can give
+     * the old instance back: its count is reopened (three points: stop has not run; four points:
+     * start runs again first).
+     *
+     * Closing: closed is a volatile flag read only on the load path, after putIfAbsent; close()
+     * writes it and then reads the map. Both sides are synchronization actions on one key's bin
+     * and the flag, so either the load sees closed and backs out, or close sees the handle and
+     * unloads it (waiting for its load first).
      *
      * Publication of the module: handle.module is a plain field written before reopen()'s volatile
      * write of the state; a successful tryAcquire reads that state, so the caller sees the module
      * and everything init did.
+     *
+     * Order of this file: Handle; construction; requests; unloading; reloading; closing; the
+     * shared attempt steps (claim, wait for idle, give back, destroy); VarHandle mechanics.
      */
 
     /** Which lifecycle points an unload uses. */
@@ -102,16 +151,17 @@ public final class ModuleLoader<K, M> {
 
     /**
      * A loaded instance, and a use of it. Returned with a use held by {@link #acquire(Object)};
-     * pass it on with {@link #acquire()} (a hand-off) and end each use with {@link #release()}.
+     * pass it on with {@link #acquire()} (a hand-off) and end each use with {@link #release()}, or
+     * {@link #close()} in a try-with-resources statement: the two are the same call.
      *
      * @param <M> the module type
      */
-    public static final class Handle<M> {
+    public static final class Handle<M> implements AutoCloseable {
         private final Object key;
         private final UseCount uses;
         private M module; // published by uses.reopen(); see the notes
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
-        /** The current unload attempt's end (destroyed, or given back); written before the count leaves LIVE. */
+        /** The current attempt's end (destroyed, replaced or given back); written before the count leaves LIVE. */
         private volatile CompletableFuture<Void> unloadEnded = NO_ATTEMPT;
         private volatile boolean unloading;
 
@@ -126,8 +176,17 @@ public final class ModuleLoader<K, M> {
             return module;
         }
 
-        /** Ends a use. */
+        /**
+         * Ends a use. A release without a matching acquire is detected by the next unload or
+         * reload of the instance, which throws (see the class notes on misuse).
+         */
         public void release() {
+            uses.release();
+        }
+
+        /** Ends a use: the same as {@link #release()}, for try-with-resources. */
+        @Override
+        public void close() {
             uses.release();
         }
 
@@ -152,6 +211,7 @@ public final class ModuleLoader<K, M> {
     private final Lifecycle<? super M> lifecycle;
     private final Style style;
     private final BiConsumer<? super K, ? super Throwable> failures;
+    private volatile boolean closed;
 
     /**
      * Creates a loader whose lifecycle failures (destroy, stop, start) are logged through
@@ -187,9 +247,10 @@ public final class ModuleLoader<K, M> {
      * must {@link Handle#release()}.
      *
      * @throws LoadException if the factory or {@code init} threw
+     * @throws IllegalStateException if the key is not live and the loader is closed
      */
     public Handle<M> acquire(K key) {
-        Handle<M> h = loaded.get(key);
+        Handle<M> h = loaded.get(Objects.requireNonNull(key, "key")); // an implicit null check once compiled
         if (h != null && h.uses.tryAcquire()) {
             return h;
         }
@@ -201,7 +262,7 @@ public final class ModuleLoader<K, M> {
      * loaded, loading, or unloading). Never loads, never blocks.
      */
     public Handle<M> tryAcquire(K key) {
-        Handle<M> h = loaded.get(key);
+        Handle<M> h = loaded.get(Objects.requireNonNull(key, "key"));
         return h != null && h.uses.tryAcquire() ? h : null;
     }
 
@@ -212,8 +273,13 @@ public final class ModuleLoader<K, M> {
 
     /** Whether a live instance is loaded for {@code key} (a snapshot). */
     public boolean isLoaded(K key) {
-        Handle<M> h = loaded.get(key);
+        Handle<M> h = loaded.get(Objects.requireNonNull(key, "key"));
         return h != null && h.uses.state() == UseCount.State.LIVE;
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /**
@@ -225,9 +291,12 @@ public final class ModuleLoader<K, M> {
         for (;;) {
             Handle<M> h = loaded.get(key);
             if (h == null) {
+                if (closed) {
+                    throw closedFor(key);
+                }
                 Handle<M> fresh = new Handle<>(key);
                 if (loaded.putIfAbsent(key, fresh) == null) {
-                    load(key, fresh); // throws LoadException, leaving nothing behind
+                    loadFresh(key, fresh); // throws, leaving nothing behind
                 }
                 continue;
             }
@@ -237,20 +306,41 @@ public final class ModuleLoader<K, M> {
             if (!h.ready.isDone()) {
                 awaitLoad(key, h);
             } else {
-                // Unloading: a request never gets the dying instance. Wait for the attempt to end:
-                // destroyed and removed (then load afresh), or given back (then take it again).
-                // The attempt's future was written before the count left LIVE, and our failed
-                // tryAcquire read that state, so we see this attempt's future or a later one.
+                // Unloading or reloading: a request never gets the dying instance. Wait for the
+                // attempt to end: removed or replaced (then load afresh or wait for the fresh one),
+                // or given back (then take it again). The attempt's future was written before the
+                // count left LIVE, and our failed tryAcquire read that state, so we see this
+                // attempt's future or a later one.
                 h.unloadEnded.join();
             }
         }
     }
 
-    private void load(K key, Handle<M> h) {
-        M m = null;
+    /** Makes and loads the instance of a handle this thread put; throws, removing it, on failure. */
+    private void loadFresh(K key, Handle<M> h) {
+        if (closed) { // after putIfAbsent: either we see closed, or close() sees h (see the notes)
+            IllegalStateException e = closedFor(key);
+            loaded.remove(key, h);
+            h.ready.completeExceptionally(e);
+            throw e;
+        }
+        M m;
+        try {
+            m = make(key);
+        } catch (Throwable t) {
+            throw failLoad(key, h, t);
+        }
+        publish(key, h, m);
+    }
+
+    private M make(K key) {
+        return Objects.requireNonNull(factory.apply(key), "the factory returned null");
+    }
+
+    /** Runs init (and start) on a made instance and makes it live; removes it and throws on failure. */
+    private void publish(K key, Handle<M> h, M m) {
         boolean initialized = false;
         try {
-            m = Objects.requireNonNull(factory.apply(key), "the factory returned null");
             lifecycle.init(m);
             initialized = true;
             if (style == Style.FOUR_POINT) {
@@ -265,21 +355,26 @@ public final class ModuleLoader<K, M> {
                     t.addSuppressed(d);
                 }
             }
-            loaded.remove(key, h); // nothing half loaded: a later request tries again
-            LoadException e = new LoadException(key, t);
-            h.ready.completeExceptionally(e);
-            throw e;
+            throw failLoad(key, h, t);
         }
-        h.uses.reopen(); // publishes module: a volatile write read by every tryAcquire
-        h.ready.complete(null);
+        h.uses.reopen(); // the ready mark: publishes module with a volatile write read by every tryAcquire
+        h.ready.complete(null); // wakes the requests that waited for this load
+    }
+
+    /** Nothing half loaded: removes the handle; the waiting requests and the caller get the error. */
+    private LoadException failLoad(K key, Handle<M> h, Throwable t) {
+        loaded.remove(key, h); // a later request tries again
+        LoadException e = new LoadException(key, t);
+        h.ready.completeExceptionally(e);
+        return e;
     }
 
     private static void awaitLoad(Object key, Handle<?> h) {
         try {
             h.ready.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof LoadException) {
-                throw (LoadException) e.getCause();
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause(); // LoadException, or closed
             }
             throw new LoadException(key, e.getCause());
         }
@@ -292,127 +387,382 @@ public final class ModuleLoader<K, M> {
      * {@code BUSY} leaves the instance loaded and live (four points: stopped and started again
      * before any new call could reach it).
      *
-     * @return {@code UNLOADED}; {@code BUSY} (nothing changed); or {@code NOT_LOADED}
+     * @return {@code UNLOADED}; {@code BUSY} (nothing changed); or {@code NOT_LOADED} (nothing
+     *         live: not loaded, still loading, or another unload owns it)
+     * @throws IllegalStateException if the instance's count shows a release without a matching
+     *         acquire; the instance stays loaded and live
      */
     public UnloadResult tryUnload(K key) {
-        Handle<M> h = claim(key);
+        Handle<M> h = claim(loaded.get(Objects.requireNonNull(key, "key")));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        if (style == Style.THREE_POINT) {
-            if (!h.uses.tryShutdown()) {
-                return release(h); // the count rolled back to LIVE by itself
+        try {
+            if (!awaitIdle(key, h, TRY, 0L)) {
+                return UnloadResult.BUSY;
             }
-            stop(key, h);
-            return destroy(key, h);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a try form never waits", e);
         }
-        h.uses.shutdown(); // four points: refuse new calls, stop, then see whether it is idle
-        stop(key, h);
-        return h.uses.tryShutdown() ? destroy(key, h) : restart(key, h);
+        return stopAndDestroy(key, h, null);
     }
 
     /**
      * Refuses new calls to the instance of {@code key} and waits at most {@code timeout} for the
      * calls in flight; unloads it if they finish, else takes it back into use and reports
-     * {@code BUSY}.
+     * {@code BUSY}. Does not wait for another unload or a load in progress: {@code NOT_LOADED}.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)}
      * @throws InterruptedException if interrupted while waiting (the instance is taken back into
      *         use, as on a timeout, unless it became idle first: then it is unloaded and the
      *         interrupt status is kept)
      */
     public UnloadResult tryUnload(K key, long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
-        }
-        Handle<M> h = claim(key);
+        long nanos = timeoutNanos(timeout, unit);
+        Handle<M> h = claim(loaded.get(Objects.requireNonNull(key, "key")));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        h.uses.shutdown(); // no new call from now on
-        if (style == Style.FOUR_POINT) {
-            stop(key, h);
+        if (!awaitIdle(key, h, TIMED, nanos)) {
+            return UnloadResult.BUSY;
         }
-        boolean idle;
-        try {
-            idle = h.uses.awaitTermination(timeout, unit);
-        } catch (InterruptedException e) {
-            if (restart(key, h) == UnloadResult.BUSY) {
-                throw e;
-            }
-            Thread.currentThread().interrupt(); // it became idle first and was unloaded
-            return UnloadResult.UNLOADED;
-        }
-        if (!idle) {
-            return restart(key, h);
-        }
-        if (style == Style.THREE_POINT) {
-            stop(key, h);
-        }
-        return destroy(key, h);
+        return stopAndDestroy(key, h, null);
     }
 
     /**
-     * Refuses new calls to the instance of {@code key} at once, runs {@code stop}, waits for the
-     * calls in flight to return, and destroys it. If another unload owns the instance, waits for
-     * its outcome first (and takes over if that one gave the instance back). Waits
-     * uninterruptibly; the interrupt status is kept.
+     * Refuses new calls to the instance of {@code key} at once, waits for the calls in flight to
+     * return, stops and destroys it. If the instance is still loading, waits for the load first;
+     * if another unload or reload owns it, waits for that one's outcome (and takes over if it
+     * gave the instance back).
      *
-     * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing live was loaded, or another unload
-     *         unloaded it)
+     * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing was loaded, its load failed, or
+     *         another unload unloaded it)
+     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)}
+     * @throws InterruptedException if interrupted while waiting; the instance is taken back into
+     *         use, as if this call had not been made (unless it became idle first: then it is
+     *         unloaded and the interrupt status is kept)
      */
-    public UnloadResult unload(K key) {
-        Handle<M> h;
-        while ((h = claim(key)) == null) {
-            Handle<M> other = loaded.get(key);
-            if (other == null || !other.unloading) {
-                return UnloadResult.NOT_LOADED;
-            }
-            other.unloadEnded.join(); // another unload owns it: wait for its outcome, then decide
+    public UnloadResult unload(K key) throws InterruptedException {
+        Handle<M> h = claimWaiting(Objects.requireNonNull(key, "key"));
+        if (h == null) {
+            return UnloadResult.NOT_LOADED;
         }
-        h.uses.shutdown();
-        stop(key, h);
-        h.uses.termination().join();
-        return destroy(key, h);
+        awaitIdle(key, h, FOREVER, 0L); // true unless it throws
+        return stopAndDestroy(key, h, null);
     }
 
-    /** Claims the unload of the loaded instance of key; null if none or another unloader owns it. */
-    private Handle<M> claim(K key) {
-        Handle<M> h = loaded.get(key);
-        if (h == null || !h.ready.isDone() || h.ready.isCompletedExceptionally()) {
+    // ---------------------------------------------------------------- reloading
+
+    /**
+     * Replaces the live instance of {@code key} with a fresh one from the factory, atomically for
+     * callers (see the class notes): from this call on no request gets the old instance; calls in
+     * flight on it finish; requests that arrive meanwhile wait and continue with the fresh one,
+     * which is live when this method returns. Loads a fresh instance if none is live. Waits for a
+     * load in progress, or another unload or reload, to end first.
+     *
+     * @return {@code RELOADED}, or {@code LOADED} if no instance was live
+     * @throws LoadException if the factory threw (the old instance serves on, untouched) or the
+     *         fresh instance's init or start threw (the key is left unloaded)
+     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), or the
+     *         loader is closed
+     * @throws InterruptedException if interrupted while waiting for calls in flight; the old
+     *         instance serves on, as if this call had not been made
+     */
+    public ReloadResult reload(K key) throws InterruptedException {
+        Objects.requireNonNull(key, "key");
+        for (;;) {
+            Handle<M> h = claimWaiting(key);
+            if (h != null) {
+                awaitIdle(key, h, FOREVER, 0L);
+                return replace(key, h);
+            }
+            ReloadResult fresh = loadIfAbsent(key);
+            if (fresh != null) {
+                return fresh;
+            }
+        }
+    }
+
+    /**
+     * {@link #reload(Object)}, waiting at most {@code timeout} for the calls in flight on the old
+     * instance; on timeout it takes the old instance back into use and reports {@code BUSY}. Does
+     * not wait for another unload or reload or a load in progress: {@code BUSY}.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public ReloadResult tryReload(K key, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = timeoutNanos(timeout, unit);
+        return tryReload(Objects.requireNonNull(key, "key"), TIMED, nanos);
+    }
+
+    /**
+     * {@link #reload(Object)} if no call is in flight on the old instance; never waits for calls
+     * or other unloads: {@code BUSY} with nothing changed. The factory, destroy and init run on
+     * the calling thread.
+     */
+    public ReloadResult tryReload(K key) {
+        try {
+            return tryReload(Objects.requireNonNull(key, "key"), TRY, 0L);
+        } catch (InterruptedException e) {
+            throw new AssertionError("a try form never waits", e);
+        }
+    }
+
+    private ReloadResult tryReload(K key, int mode, long nanos) throws InterruptedException {
+        for (;;) {
+            Handle<M> current = loaded.get(key);
+            if (current == null) {
+                ReloadResult fresh = loadIfAbsent(key);
+                if (fresh != null) {
+                    return fresh;
+                }
+                continue; // someone else put one: look again
+            }
+            Handle<M> h = claim(current);
+            if (h == null) {
+                return ReloadResult.BUSY; // loading, or another attempt owns it
+            }
+            return awaitIdle(key, h, mode, nanos) ? replace(key, h) : ReloadResult.BUSY;
+        }
+    }
+
+    /** Loads the key if absent (LOADED), or returns null if another handle got there first. */
+    private ReloadResult loadIfAbsent(K key) {
+        if (closed) {
+            throw closedFor(key);
+        }
+        Handle<M> fresh = new Handle<>(key);
+        if (loaded.putIfAbsent(key, fresh) != null) {
+            return null;
+        }
+        loadFresh(key, fresh);
+        return ReloadResult.LOADED;
+    }
+
+    /**
+     * The old instance is idle (DEAD): make the fresh one; on failure give the old one back; else
+     * stop and destroy the old one, install the fresh handle, and load it.
+     */
+    private ReloadResult replace(K key, Handle<M> old) {
+        M next;
+        try {
+            next = make(key);
+        } catch (Throwable t) {
+            revive(key, old);
+            throw new LoadException(key, t);
+        }
+        Handle<M> fresh = new Handle<>(key);
+        stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
+        publish(key, fresh, next); // throws LoadException, leaving the key unloaded
+        return ReloadResult.RELOADED;
+    }
+
+    /**
+     * A reload's factory failed after the old count went DEAD, before anything irreversible:
+     * three points have not stopped; four points have, and start again. Then a new life of the
+     * same count, and the claim is given back.
+     */
+    private void revive(K key, Handle<M> h) {
+        if (style == Style.FOUR_POINT) {
+            callPoint(key, "start", h, lifecycle::start);
+        }
+        h.uses.reopen();
+        giveBack(h);
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /**
+     * Refuses every new load from now on ({@link IllegalStateException}), then unloads every
+     * instance, waiting for its calls in flight (and for loads in progress). Waits
+     * uninterruptibly; the interrupt status is kept. Idempotent.
+     *
+     * @throws IllegalStateException if an instance could not be unloaded because its count shows
+     *         misuse (every other instance is unloaded first; that one stays loaded)
+     */
+    @Override
+    public void close() {
+        closed = true; // volatile write before reading the map; pairs with loadFresh's re-check
+        boolean interrupted = false;
+        IllegalStateException misuse = null;
+        Set<K> wedged = new java.util.HashSet<>();
+        try {
+            for (;;) {
+                boolean any = false;
+                for (K key : loaded.keySet()) {
+                    if (wedged.contains(key)) {
+                        continue;
+                    }
+                    any = true;
+                    try {
+                        unload(key);
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the unload gave the instance back; try it again
+                    } catch (IllegalStateException e) {
+                        wedged.add(key);
+                        if (misuse == null) {
+                            misuse = new IllegalStateException("close() left module " + key + " loaded: " + e.getMessage(), e);
+                        } else {
+                            misuse.addSuppressed(e);
+                        }
+                    }
+                }
+                if (!any) {
+                    break;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (misuse != null) {
+            throw misuse;
+        }
+    }
+
+    private IllegalStateException closedFor(K key) {
+        return new IllegalStateException("this ModuleLoader is closed: refused to load module " + key);
+    }
+
+    // ---------------------------------------------------------------- attempt steps
+
+    private static final int TRY = 0;
+    private static final int TIMED = 1;
+    private static final int FOREVER = 2;
+
+    /** Claims the unload of a handle read LIVE; null if none, not live, or another attempt owns it. */
+    private Handle<M> claim(Handle<M> h) {
+        if (h == null || h.uses.state() != UseCount.State.LIVE) { // LIVE is the ready mark; see the notes
             return null;
         }
         if (!UNLOADING.compareAndSet(h, false, true)) {
-            return null; // another unload owns it
+            return null; // another attempt owns it
         }
         h.unloadEnded = new CompletableFuture<>(); // before the count leaves LIVE; see acquireSlow
         return h;
     }
 
     /**
-     * The unload lost the race while the count is GOING: take the instance back. Four points:
-     * start again before {@code cancelShutdown()} lets a new call in, so calls never see a stopped
-     * module and start happens-before them. If the count became DEAD in between, the unload
-     * stands after all.
+     * Claims the instance of key, waiting for its load or for another attempt's outcome; null if
+     * there is nothing live to claim (none, the load failed, or another attempt destroyed it).
      */
-    private UnloadResult restart(K key, Handle<M> h) {
+    private Handle<M> claimWaiting(K key) throws InterruptedException {
+        Handle<M> h = loaded.get(key);
+        for (;;) {
+            if (h == null) {
+                return null;
+            }
+            Handle<M> c = claim(h);
+            if (c != null) {
+                return c;
+            }
+            if (!h.ready.isDone()) {
+                try {
+                    h.ready.get();
+                } catch (ExecutionException failedLoad) {
+                    return null; // removed by the load that failed
+                }
+            } else if (h.unloading) {
+                try {
+                    h.unloadEnded.get();
+                } catch (ExecutionException e) {
+                    throw new AssertionError("an attempt's end is only ever completed normally", e);
+                }
+            } else {
+                Thread.onSpinWait(); // between another attempt's give-back steps: look again
+            }
+            if (loaded.get(key) != h) {
+                return null; // destroyed (or replaced) by another attempt
+            }
+        }
+    }
+
+    /**
+     * Refuses new calls to a claimed instance and waits (per mode) for the calls in flight.
+     * Returns true when the count is DEAD (four points: stopped; three points: not yet stopped);
+     * false when the instance was given back (BUSY). Throws with the claim given back.
+     */
+    private boolean awaitIdle(K key, Handle<M> h, int mode, long nanos) throws InterruptedException {
+        if (mode == TRY && style == Style.THREE_POINT) {
+            boolean dead;
+            try {
+                dead = h.uses.tryShutdown(); // all or nothing: a busy count is LIVE again
+            } catch (IllegalStateException e) {
+                giveBack(h);
+                throw misuse(key, e);
+            }
+            if (!dead) {
+                giveBack(h);
+            }
+            return dead;
+        }
+        try {
+            h.uses.shutdown(); // no new call from now on
+        } catch (IllegalStateException e) { // found negative: UseCount left it LIVE
+            giveBack(h);
+            throw misuse(key, e);
+        }
+        if (style == Style.FOUR_POINT) {
+            stop(key, h);
+        }
+        boolean idle;
+        try {
+            if (mode == TRY) {
+                idle = h.uses.tryShutdown();
+            } else if (mode == TIMED) {
+                idle = h.uses.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+            } else {
+                h.uses.awaitTermination();
+                idle = true;
+            }
+        } catch (IllegalStateException e) {
+            if (takeBack(key, h)) {
+                throw misuse(key, e);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            if (takeBack(key, h)) {
+                throw e;
+            }
+            Thread.currentThread().interrupt(); // it became idle first: the attempt stands
+            return true;
+        }
+        return idle || !takeBack(key, h);
+    }
+
+    /**
+     * The attempt lost the race while the count is GOING: take the instance back. Four points:
+     * start again before {@code cancelShutdown()} lets a new call in, so calls never see a stopped
+     * module and start happens-before them. Returns false if the count became DEAD in between:
+     * the attempt stands after all (four points: stopped again).
+     */
+    private boolean takeBack(K key, Handle<M> h) {
         if (style == Style.FOUR_POINT) {
             callPoint(key, "start", h, lifecycle::start);
         }
         if (h.uses.cancelShutdown()) {
-            return release(h);
+            giveBack(h);
+            return true;
         }
-        stop(key, h); // idle after all: three points had not stopped yet; four points started again
-        return destroy(key, h);
+        if (style == Style.FOUR_POINT) {
+            stop(key, h);
+        }
+        return false;
     }
 
-    /** Ends a failed attempt: the instance is live again; requests that waited take it. */
-    private UnloadResult release(Handle<M> h) {
+    /** Ends an attempt that changed nothing: the instance is live again; requests that waited take it. */
+    private void giveBack(Handle<M> h) {
         CompletableFuture<Void> ended = h.unloadEnded;
         h.unloading = false;
         ended.complete(null);
-        return UnloadResult.BUSY;
+    }
+
+    private IllegalStateException misuse(K key, IllegalStateException found) {
+        return new IllegalStateException("module " + key + " cannot be unloaded: its use count has more releases than "
+                + "acquires (a Handle.release() or close() without a matching acquire, or one use released twice). "
+                + "It stays loaded and serves calls; nothing was changed", found);
     }
 
     private void stop(K key, Handle<M> h) {
@@ -431,18 +781,36 @@ public final class ModuleLoader<K, M> {
         }
     }
 
-    /** The count is DEAD: destroy, remove, and let the waiting requests load afresh. */
-    private UnloadResult destroy(K key, Handle<M> h) {
+    /**
+     * The count is DEAD: stop (three points), destroy, then remove the handle or replace it with
+     * {@code next}, and let the waiting requests go on.
+     */
+    private UnloadResult stopAndDestroy(K key, Handle<M> h, Handle<M> next) {
+        if (style == Style.THREE_POINT) {
+            stop(key, h);
+        }
         try {
             lifecycle.destroy(h.module);
         } catch (Throwable t) {
             report(key, t);
         } finally {
             h.module = null; // let the instance (and its class loader) be collected
-            loaded.remove(key, h);
-            h.unloadEnded.complete(null); // waiting requests retry and load a fresh instance
+            if (next == null) {
+                loaded.remove(key, h);
+            } else {
+                loaded.replace(key, h, next); // the claim keeps h in place until here
+            }
+            h.unloadEnded.complete(null); // waiting requests retry: a fresh load, or wait for next
         }
         return UnloadResult.UNLOADED;
+    }
+
+    private static long timeoutNanos(long timeout, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
+        }
+        return unit.toNanos(timeout);
     }
 
     private void report(K key, Throwable t) {
@@ -461,7 +829,7 @@ public final class ModuleLoader<K, M> {
 
     @Override
     public String toString() {
-        return "ModuleLoader[" + style + ", loaded " + loaded.keySet() + "]";
+        return "ModuleLoader[" + style + ", loaded " + loaded.keySet() + (closed ? ", closed" : "") + "]";
     }
 
     // VarHandle mechanics

@@ -7,35 +7,66 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.jar.JarFile;
+import java.util.zip.ZipException;
 
 /**
- * Plugin jars loaded and unloaded for real: each plugin lives in a class loader of its own, its
- * service is found with {@link ServiceLoader}, calls reach it through a {@link ModuleLoader} (so an
- * unload never races a call), and after its destroy the class loader is closed after a grace
- * period, so the plugin's classes can be collected.
+ * Plugin jars loaded, upgraded and unloaded for real: each plugin lives in a class loader of its
+ * own, its service is found with {@link ServiceLoader} among the classes of its own jar, calls
+ * reach it through a {@link ModuleLoader} (so an unload never races a call), and by the time an
+ * unload or upgrade returns the old class loader and its jar are closed.
  *
  * <p><b>The rule.</b> A call into a plugin runs inside a use of its instance; the instance is
  * destroyed only after the last call returned, and its class loader is closed only after a
  * further grace period of {@link #grace()}. Objects of plugin classes that escape a call may be
  * used inside a section of {@code grace()}: they stay usable until that section ends.
  *
- * <p><b>Reload.</b> A request that arrives while a plugin is unloading waits for the unload to
- * finish and then gets a fresh instance, loaded from the jar again in a new class loader
- * ({@link ModuleLoader}'s protocol). Replace the jar between an unload and the next request to
- * upgrade a plugin.
+ * <p><b>Upgrade.</b> {@link #upgrade(String, Path)} replaces a plugin with the version in another
+ * jar, atomically for callers ({@link ModuleLoader#reload}): from the call on no request gets the
+ * old version; calls in flight on it finish; requests that arrive meanwhile wait and continue with
+ * the new version, which is live when {@code upgrade} returns. A new version that cannot be loaded
+ * (no such file, not a jar, no service of its own) leaves the old one serving, untouched, and
+ * {@code upgrade} throws {@link LoadException}: a broken jar dropped into a plugin directory never
+ * takes a working plugin down. Later loads of the plugin (after an unload) use the upgraded jar.
+ *
+ * <p><b>The plugin's own code.</b> Plugin class loaders delegate to their parent first, as the
+ * JDK's do; the host then takes the first provider of the service type whose class was defined by
+ * the plugin's own class loader, and skips providers from the parent (the host's class path or
+ * module path, for example a default implementation shipped with the API jar). A jar whose only
+ * providers come from outside it is refused, naming them. A plugin class whose name is also on the
+ * parent's path resolves to the parent's class (parent first); give plugins packages of their own.
+ *
+ * <p><b>Files.</b> A plugin runs from a private copy of its jar, made when it is loaded and
+ * deleted when it is unloaded: replacing or deleting the jar on disk never breaks a loaded plugin.
+ * The class loader (and with it every file it opened) is closed before {@code unload},
+ * {@code upgrade} or {@code close} returns. A jar that is missing, not a regular file, unreadable
+ * or not a zip fails to load with a message naming the file.
+ *
+ * <p><b>Context class loader.</b> {@link #call} runs the function with the plugin's class loader
+ * as the thread's context class loader (as a servlet container does for a web application), so
+ * libraries inside the plugin that look classes up through it find the plugin's own; threads the
+ * plugin starts inherit it.
  *
  * <p><b>Lifecycle.</b> A service that implements {@link AutoCloseable} is closed in {@code destroy}.
+ * A closed host refuses every new load with {@link IllegalStateException}.
  *
  * <p><b>Sample usage.</b>
  * <pre> {@code
- * PluginHost<Greeter> host = new PluginHost<>(Greeter.class, name -> pluginDir.resolve(name + ".jar"));
- * String s = host.call("hello", g -> g.greet("world"));
- * host.unload("hello");                      // waits for calls in flight; loader closed after a grace period
+ * try (PluginHost<Greeter> host = new PluginHost<>(Greeter.class, name -> pluginDir.resolve(name + ".jar"))) {
+ *   String s = host.call("hello", g -> g.greet("world"));
+ *   host.upgrade("hello", incoming.resolve("hello-2.jar")); // the next call gets version 2
+ *   host.unload("hello");                                   // waits for calls in flight
+ * }
  * }</pre>
  *
  * @param <S> the service interface plugins provide
@@ -44,22 +75,41 @@ public final class PluginHost<S> implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * A Plugin (class loader + service instance) is the module type of a ModuleLoader keyed by
-     * plugin name; all the race-freedom comes from there. destroy closes the service if it is
-     * AutoCloseable, then queues loader.close() with callAfterGrace on the host's GraceDomain.
-     * After that nothing of the host refers to the plugin: the Handle drops its module reference
-     * in ModuleLoader.destroy and the action queue drops the action after running it, so the class
-     * loader becomes unreachable (checked by a unit test with a WeakReference and GC).
+     * A Plugin (class loader + service instance + private jar copy) is the module type of a
+     * ModuleLoader keyed by plugin name; all the race-freedom comes from there, and upgrade is
+     * ModuleLoader.reload with the upgraded jar recorded in `sources` first (and put back if the
+     * reload changed nothing). destroy closes the service if it is AutoCloseable, waits one grace
+     * period of the host's GraceDomain, closes the class loader and deletes the private copy, all
+     * on the unloading thread: unload returns with the files closed. (An earlier version queued the
+     * close with callAfterGrace: the files stayed open for an unknown time after unload, and every
+     * host that ever unloaded a plugin owned an action thread.)
+     *
+     * After destroy nothing of the host refers to the plugin: the Handle drops its module reference
+     * in ModuleLoader's destroy, so the class loader becomes unreachable unless the plugin leaked
+     * it somewhere (checked by a unit test with a WeakReference and GC).
+     *
+     * The host holds no thread and registers itself nowhere, so a host dropped without close()
+     * is collected like any object (its GraceDomain starts an action thread only for
+     * callAfterGrace, which the host never calls).
+     *
+     * Provider filtering rather than child-first loading: the service type must be the host's
+     * class for the cast to work, so a child-first loader needs a list of parent-first packages
+     * (the API's, java.*, the logging facade...) that every host gets wrong sooner or later;
+     * filtering by defining loader keeps the JDK's delegation and still refuses a parent's provider.
      */
 
     /** A loaded plugin: its class loader and its service. */
     public static final class Plugin<S> {
         private final String name;
+        private final Path jar;
+        private final Path copy;
         private final URLClassLoader loader;
         private final S service;
 
-        Plugin(String name, URLClassLoader loader, S service) {
+        Plugin(String name, Path jar, Path copy, URLClassLoader loader, S service) {
             this.name = name;
+            this.jar = jar;
+            this.copy = copy;
             this.loader = loader;
             this.service = service;
         }
@@ -74,17 +124,31 @@ public final class PluginHost<S> implements AutoCloseable {
             return loader;
         }
 
+        /** The plugin's name. */
+        public String name() {
+            return name;
+        }
+
+        /** The jar this instance was loaded from (it runs from a private copy of it). */
+        public Path jar() {
+            return jar;
+        }
+
         @Override
         public String toString() {
-            return "Plugin[" + name + "]";
+            return "Plugin[" + name + ", " + loader.getName() + ", " + jar + "]";
         }
     }
+
+    private static final AtomicLong GENERATIONS = new AtomicLong();
 
     private final Class<S> serviceType;
     private final Function<? super String, ? extends Path> jars;
     private final ClassLoader parent;
     private final GraceDomain grace;
     private final ModuleLoader<String, Plugin<S>> modules;
+    private final ConcurrentHashMap<String, Path> sources = new ConcurrentHashMap<>();
+    private final Path copies;
 
     /**
      * Creates a host whose plugins' class loaders have {@code serviceType}'s class loader as their
@@ -93,17 +157,29 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param jars maps a plugin name to its jar
      */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars) {
-        this(serviceType, jars, serviceType.getClassLoader(), ModuleLoader.Style.THREE_POINT);
+        this(serviceType, jars, Objects.requireNonNull(serviceType, "serviceType").getClassLoader(),
+                ModuleLoader.Style.THREE_POINT);
     }
 
-    /** Creates a host. */
+    /**
+     * Creates a host.
+     *
+     * @param parent the parent of every plugin class loader (null: the bootstrap loader)
+     * @throws UncheckedIOException if the directory for the plugins' private jar copies cannot be made
+     */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style) {
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
         this.jars = Objects.requireNonNull(jars, "jars");
+        Objects.requireNonNull(style, "style");
         this.parent = parent;
         // ServiceLoader refuses a named module that does not declare `uses S`; S is the caller's.
         PluginHost.class.getModule().addUses(serviceType);
+        try {
+            this.copies = Files.createTempDirectory("raceless-plugins-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a directory for the plugins' jar copies", e);
+        }
         this.grace = new GraceDomain("plugins-" + serviceType.getSimpleName(), PluginHost::logFailure);
         this.modules = new ModuleLoader<>(this::open, new Lifecycle<>() {
             @Override
@@ -117,17 +193,33 @@ public final class PluginHost<S> implements AutoCloseable {
      * The live plugin {@code name} with a use taken, loading it if needed (see
      * {@link ModuleLoader#acquire}). End the use with {@link ModuleLoader.Handle#release()}.
      *
-     * @throws LoadException if the jar cannot be opened or provides no {@code S}
+     * @throws LoadException if the jar cannot be opened or provides no {@code S} of its own
+     * @throws IllegalStateException if the plugin is not live and the host is closed
      */
     public ModuleLoader.Handle<Plugin<S>> acquire(String name) {
         return modules.acquire(name);
     }
 
-    /** Calls {@code fn} with the service of plugin {@code name}, inside a use of it. */
+    /**
+     * Calls {@code fn} with the service of plugin {@code name}, inside a use of it, with the
+     * plugin's class loader as the thread's context class loader.
+     *
+     * @throws LoadException if the plugin cannot be loaded
+     * @throws IllegalStateException if the plugin is not live and the host is closed
+     */
     public <R> R call(String name, Function<? super S, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
         ModuleLoader.Handle<Plugin<S>> h = modules.acquire(name);
         try {
-            return fn.apply(h.module().service());
+            Plugin<S> p = h.module();
+            Thread t = Thread.currentThread();
+            ClassLoader previous = t.getContextClassLoader();
+            t.setContextClassLoader(p.loader);
+            try {
+                return fn.apply(p.service);
+            } finally {
+                t.setContextClassLoader(previous);
+            }
         } finally {
             h.release();
         }
@@ -143,9 +235,91 @@ public final class PluginHost<S> implements AutoCloseable {
         return modules.tryUnload(name, timeout, unit);
     }
 
-    /** Unloads plugin {@code name}, waiting for the calls in flight. */
-    public UnloadResult unload(String name) {
+    /**
+     * Unloads plugin {@code name}, waiting for the calls in flight; when it returns the plugin's
+     * class loader and jar copy are closed. See {@link ModuleLoader#unload(Object)}.
+     */
+    public UnloadResult unload(String name) throws InterruptedException {
         return modules.unload(name);
+    }
+
+    /**
+     * Replaces plugin {@code name} with the version in {@code jar}, atomically for callers (see
+     * the class notes); loads it if it is not loaded. When it returns the new version is live and
+     * the old one's class loader and jar copy are closed.
+     *
+     * @return {@code RELOADED}, or {@code LOADED} if the plugin was not loaded
+     * @throws LoadException if the new version cannot be loaded; the old version serves on
+     * @throws InterruptedException if interrupted while waiting for calls in flight; the old
+     *         version serves on
+     */
+    public ReloadResult upgrade(String name, Path jar) throws InterruptedException {
+        Objects.requireNonNull(name, "name");
+        Path previous = source(name, jar);
+        boolean done = false;
+        try {
+            ReloadResult r = modules.reload(name);
+            done = true;
+            return r;
+        } finally {
+            restoreUnless(done, name, jar, previous);
+        }
+    }
+
+    /**
+     * {@link #upgrade(String, Path)}, waiting at most {@code timeout} for the calls in flight on
+     * the old version; {@code BUSY} (nothing changed) if they do not finish in time.
+     */
+    public ReloadResult tryUpgrade(String name, Path jar, long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(unit, "unit");
+        Path previous = source(name, jar);
+        boolean done = false;
+        try {
+            ReloadResult r = modules.tryReload(name, timeout, unit);
+            done = r != ReloadResult.BUSY;
+            return r;
+        } finally {
+            restoreUnless(done, name, jar, previous);
+        }
+    }
+
+    /**
+     * {@link #upgrade(String, Path)} if no call is in flight on the old version; never waits for
+     * calls: {@code BUSY} with nothing changed.
+     */
+    public ReloadResult tryUpgrade(String name, Path jar) {
+        Objects.requireNonNull(name, "name");
+        Path previous = source(name, jar);
+        boolean done = false;
+        try {
+            ReloadResult r = modules.tryReload(name);
+            done = r != ReloadResult.BUSY;
+            return r;
+        } finally {
+            restoreUnless(done, name, jar, previous);
+        }
+    }
+
+    /** Records jar as the source of name (read by open); returns what it replaced. */
+    private Path source(String name, Path jar) {
+        Objects.requireNonNull(jar, "jar");
+        if (modules.isClosed()) {
+            throw new IllegalStateException("this PluginHost is closed: refused to upgrade plugin " + name);
+        }
+        return sources.put(name, jar);
+    }
+
+    /** An upgrade that changed nothing puts the previous source back, unless another upgrade replaced it. */
+    private void restoreUnless(boolean done, String name, Path jar, Path previous) {
+        if (done) {
+            return;
+        }
+        if (previous == null) {
+            sources.remove(name, jar);
+        } else {
+            sources.replace(name, jar, previous);
+        }
     }
 
     /** The grace domain whose grace period precedes closing an unloaded plugin's class loader. */
@@ -153,63 +327,136 @@ public final class PluginHost<S> implements AutoCloseable {
         return grace;
     }
 
-    /** Waits until every class loader of a plugin unloaded before this call has been closed. */
+    /**
+     * Returns once every class loader of a plugin unloaded before this call has been closed. Since
+     * unload and upgrade close the class loader before they return, this only waits for actions
+     * a caller queued on {@link #grace()} itself.
+     */
     public void awaitClosedLoaders() {
         grace.barrier();
     }
 
     /**
-     * Unloads every loaded plugin (waiting for calls in flight), then closes the grace domain, which
-     * closes their class loaders after a final grace period. Plugins must not be requested
-     * concurrently with close.
+     * Refuses every new load, unloads every loaded plugin (waiting for calls in flight), and
+     * closes the grace domain. Idempotent.
+     *
+     * @throws IllegalStateException if a plugin could not be unloaded because its use count shows
+     *         misuse (see {@link ModuleLoader#close()}); everything else is closed first
      */
     @Override
     public void close() {
-        for (String name : modules.loadedKeys()) {
-            modules.unload(name);
+        try {
+            modules.close();
+        } finally {
+            grace.close();
+            try {
+                Files.deleteIfExists(copies); // empty unless a plugin stayed loaded
+            } catch (IOException leftBehind) {
+                // a plugin that could not be unloaded still runs from its copy in there
+            }
         }
-        grace.close();
     }
 
+    // ---------------------------------------------------------------- loading and destroying
+
     private Plugin<S> open(String name) {
-        Path jar = Objects.requireNonNull(jars.apply(name), () -> "no jar for plugin " + name);
-        URL url;
-        try {
-            url = jar.toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("plugin " + name + ": bad jar path " + jar, e);
+        Path jar = sources.get(name);
+        if (jar == null) {
+            jar = Objects.requireNonNull(jars.apply(name), () -> "the jars function returned null for plugin " + name);
         }
-        URLClassLoader loader = new URLClassLoader("plugin-" + name, new URL[] {url}, parent);
+        long generation = GENERATIONS.incrementAndGet();
+        Path copy = privateCopy(name, jar, generation);
+        URLClassLoader loader;
         try {
-            S service = ServiceLoader.load(serviceType, loader).findFirst().orElseThrow(() ->
-                    new IllegalStateException("plugin " + name + " (" + jar + ") provides no " + serviceType.getName()
-                            + " in META-INF/services"));
-            return new Plugin<>(name, loader, service);
+            loader = new URLClassLoader("plugin-" + name + "#" + generation, new URL[] {url(name, copy)}, parent);
         } catch (RuntimeException | Error e) {
-            closeQuietly(loader, e);
+            deleteQuietly(copy, e);
             throw e;
         }
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(loader); // the service's constructor runs as a call would
+        try {
+            return new Plugin<>(name, jar, copy, loader, ownProvider(name, jar, loader));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(loader, e);
+            deleteQuietly(copy, e);
+            throw e;
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    /** Checks the jar and copies it into this host's directory; the messages name the file. */
+    private Path privateCopy(String name, Path jar, long generation) {
+        if (!Files.exists(jar)) {
+            throw new UncheckedIOException(new java.io.FileNotFoundException(
+                    "plugin " + name + ": jar " + jar + " does not exist"));
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new UncheckedIOException(new IOException("plugin " + name + ": jar " + jar + " is not a regular file"));
+        }
+        if (!Files.isReadable(jar)) {
+            throw new UncheckedIOException(new IOException("plugin " + name + ": jar " + jar + " cannot be read"));
+        }
+        Path copy = copies.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + generation + ".jar");
+        try {
+            Files.copy(jar, copy);
+        } catch (IOException e) {
+            deleteQuietly(copy, e);
+            throw new UncheckedIOException("plugin " + name + ": jar " + jar + " cannot be read: " + e, e);
+        }
+        try (JarFile check = new JarFile(copy.toFile())) {
+            check.size();
+        } catch (ZipException e) {
+            deleteQuietly(copy, e);
+            throw new UncheckedIOException("plugin " + name + ": " + jar + " is not a jar (zip) file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            deleteQuietly(copy, e);
+            throw new UncheckedIOException("plugin " + name + ": jar " + jar + " cannot be read: " + e, e);
+        }
+        return copy;
+    }
+
+    private static URL url(String name, Path copy) {
+        try {
+            return copy.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("plugin " + name + ": bad jar path " + copy, e);
+        }
+    }
+
+    /** The first provider whose class the plugin's own loader defined; see the class notes. */
+    private S ownProvider(String name, Path jar, URLClassLoader loader) {
+        List<String> skipped = new ArrayList<>();
+        for (ServiceLoader.Provider<S> p : (Iterable<ServiceLoader.Provider<S>>)
+                ServiceLoader.load(serviceType, loader).stream()::iterator) {
+            Class<? extends S> type = p.type(); // loads the class, does not instantiate it
+            if (type.getClassLoader() == loader) {
+                return p.get();
+            }
+            skipped.add(type.getName() + " (" + type.getClassLoader() + ")");
+        }
+        throw new IllegalStateException("plugin " + name + " (" + jar + ") provides no " + serviceType.getName()
+                + " of its own: list its implementation in META-INF/services/" + serviceType.getName()
+                + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped));
     }
 
     private void destroy(Plugin<S> p) throws Exception {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
         try {
             if (p.service instanceof AutoCloseable) {
+                t.setContextClassLoader(p.loader);
                 ((AutoCloseable) p.service).close();
             }
         } finally {
-            URLClassLoader loader = p.loader;
-            Runnable closeLoader = () -> {
-                try {
-                    loader.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("closing the class loader of " + p, e);
-                }
-            };
+            t.setContextClassLoader(previous);
+            grace.synchronize(); // escaped objects used inside sections of grace() are done
             try {
-                grace.callAfterGrace(closeLoader);
-            } catch (IllegalStateException closed) { // host closed: no action thread; wait here
-                grace.synchronize();
-                closeLoader.run();
+                p.loader.close();
+            } finally {
+                Files.deleteIfExists(p.copy);
             }
         }
     }
@@ -222,8 +469,16 @@ public final class PluginHost<S> implements AutoCloseable {
         }
     }
 
+    private static void deleteQuietly(Path file, Throwable primary) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
     private static void logFailure(Runnable action, Throwable failure) {
         System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
-                "closing a plugin class loader failed", failure);
+                "a deferred action of a plugin host failed", failure);
     }
 }

@@ -46,7 +46,7 @@ class LoaderEdgeCasesTest {
      * class loader itself after a grace period.
      */
     @Test
-    void aPluginUnloadedAfterTheHostIsClosedHasItsClassLoaderClosed() throws IOException {
+    void aPluginUnloadedAfterTheHostIsClosedHasItsClassLoaderClosed() throws IOException, InterruptedException {
         PluginJars.build(dir.resolve("greeter.jar"), "hello", "v1", true);
         PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"));
         ModuleLoader.Handle<PluginHost.Plugin<PluginService>> h = host.acquire("greeter");

@@ -54,7 +54,7 @@ class PluginHostTest {
             assertSame(own, p.service().getClass().getClassLoader());
             assertNotSame(PluginService.class.getClassLoader(), own);
             assertSame(PluginService.class.getClassLoader(), own.getParent());
-            assertEquals("plugin-greeter", own.getName());
+            assertTrue(own.getName().startsWith("plugin-greeter#"), own.getName());
             assertEquals("testplugin.Greeter", p.service().getClass().getName());
         } finally {
             h.release();
@@ -62,7 +62,7 @@ class PluginHostTest {
     }
 
     @Test
-    void unloadDestroysTheServiceAndClosesItsClassLoaderAfterAGracePeriod() {
+    void unloadDestroysTheServiceAndHasClosedItsClassLoaderWhenItReturns() throws InterruptedException {
         ModuleLoader.Handle<PluginHost.Plugin<PluginService>> h = host.acquire("greeter");
         PluginService service = h.module().service();
         URLClassLoader loader = (URLClassLoader) h.module().classLoader();
@@ -73,8 +73,6 @@ class PluginHostTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> service.greet("late"));
         assertTrue(e.getMessage().contains("destroyed"), e.getMessage());
         assertNull(h.module(), "the handle no longer refers to the plugin");
-
-        host.awaitClosedLoaders();
         assertNull(loader.getResource(PluginJars.RESOURCE), "the class loader is closed");
     }
 
@@ -98,7 +96,7 @@ class PluginHostTest {
     }
 
     @Test
-    void replacingTheJarBetweenAnUnloadAndTheNextRequestUpgradesThePlugin() throws IOException {
+    void replacingTheJarBetweenAnUnloadAndTheNextRequestUpgradesThePlugin() throws IOException, InterruptedException {
         assertEquals("hello world v1", host.call("greeter", s -> s.greet("world")));
         assertEquals(UnloadResult.UNLOADED, host.unload("greeter"));
         PluginJars.build(jar, "hi", "v2", true);

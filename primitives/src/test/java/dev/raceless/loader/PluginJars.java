@@ -92,8 +92,8 @@ final class PluginJars {
             "}",
             "");
 
-    /** The plugin's class files, compiled once per test JVM (javac is the slow part). */
-    private static Map<String, byte[]> compiled;
+    /** The plugins' class files by package and extras, compiled once per test JVM (javac is the slow part). */
+    private static final Map<String, Map<String, byte[]>> compiled = new java.util.HashMap<>();
 
     /**
      * Builds the plugin jar at {@code jar} (replacing it atomically if it exists): its calls
@@ -102,43 +102,65 @@ final class PluginJars {
      * @param withService whether to list the service in META-INF/services (false: a broken plugin)
      */
     static Path build(Path jar, String greeting, String data, boolean withService) throws IOException {
+        return build(jar, "testplugin", greeting, data, withService, Map.of());
+    }
+
+    /**
+     * Builds a plugin jar whose classes live in package {@code pkg} ({@code pkg.Greeter},
+     * {@code pkg.Helper}, resource {@code pkg/data.txt}), plus {@code extra} sources (simple class
+     * name to source text, in {@code pkg}; {@code "Greeter"} replaces the standard one). Jars of
+     * different packages or extras are different plugins, compiled once each.
+     */
+    static Path build(Path jar, String pkg, String greeting, String data, boolean withService,
+                      Map<String, String> extra) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         Path tmp = Files.createTempFile(jar.getParent(), "plugin", ".jar.tmp");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp), manifest)) {
-            for (Map.Entry<String, byte[]> c : classFiles(jar.getParent()).entrySet()) {
+            for (Map.Entry<String, byte[]> c : classFiles(jar.getParent(), pkg, extra).entrySet()) {
                 put(out, c.getKey(), c.getValue());
             }
             if (withService) {
                 put(out, "META-INF/services/" + PluginService.class.getName(),
-                        "testplugin.Greeter\n".getBytes(StandardCharsets.UTF_8));
+                        (pkg + ".Greeter\n").getBytes(StandardCharsets.UTF_8));
             }
-            put(out, RESOURCE, (greeting + "|" + data).getBytes(StandardCharsets.UTF_8));
+            put(out, pkg + "/data.txt", (greeting + "|" + data).getBytes(StandardCharsets.UTF_8));
         }
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return jar;
     }
 
     /** Compiles the plugin's sources in a scratch directory under {@code scratch}, once. */
-    private static synchronized Map<String, byte[]> classFiles(Path scratch) throws IOException {
-        if (compiled == null) {
+    private static synchronized Map<String, byte[]> classFiles(Path scratch, String pkg, Map<String, String> extra)
+            throws IOException {
+        String id = pkg + new TreeMap<>(extra);
+        if (!compiled.containsKey(id)) {
             Path work = Files.createTempDirectory(scratch, "plugin-src");
-            Path src = work.resolve("src/testplugin");
+            Path src = work.resolve("src/" + pkg);
             Path classes = work.resolve("classes");
             Files.createDirectories(src);
             Files.createDirectories(classes);
-            Files.writeString(src.resolve("Greeter.java"), GREETER);
-            Files.writeString(src.resolve("Helper.java"), HELPER);
-            compile(classes, src.resolve("Greeter.java"), src.resolve("Helper.java"));
+            Map<String, String> sources = new TreeMap<>();
+            sources.put("Greeter", GREETER);
+            sources.put("Helper", HELPER);
+            sources.putAll(extra);
+            java.util.List<Path> sourceFiles = new java.util.ArrayList<>();
+            for (Map.Entry<String, String> e : sources.entrySet()) {
+                Path f = src.resolve(e.getKey() + ".java");
+                Files.writeString(f, e.getValue().replace("package testplugin;", "package " + pkg + ";")
+                        .replace("testplugin/data.txt", pkg + "/data.txt"));
+                sourceFiles.add(f);
+            }
+            compile(classes, sourceFiles.toArray(new Path[0]));
             Map<String, byte[]> files = new TreeMap<>();
             try (Stream<Path> s = Files.walk(classes)) {
                 for (Path c : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".class"))::iterator) {
                     files.put(classes.relativize(c).toString().replace('\\', '/'), Files.readAllBytes(c));
                 }
             }
-            compiled = files;
+            compiled.put(id, files);
         }
-        return compiled;
+        return compiled.get(id);
     }
 
     private static void put(JarOutputStream out, String name, byte[] bytes) throws IOException {

@@ -129,7 +129,7 @@ class ThreePointUnloadTest {
     }
 
     @Test
-    void interruptFromAnotherThreadDuringATimedUnload() {
+    void interruptFromAnotherThreadDuringATimedUnload() throws InterruptedException {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         Background<UnloadResult> timed = Background.start("timed", () -> loader.tryUnload("a", 1, TimeUnit.HOURS));
         eventually(() -> !loader.isLoaded("a"), "the timed unload refuses new requests");
@@ -151,15 +151,14 @@ class ThreePointUnloadTest {
     }
 
     @Test
-    void unloadStopsAtOnceAndDestroysAfterTheLastCallReturns() {
+    void unloadRefusesCallsAtOnceAndStopsAndDestroysAfterTheLastCallReturns() {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         Background<UnloadResult> unload = Background.start("unload", () -> loader.unload("a"));
-        eventually(() -> recorder.events().contains("stop a#1"), "unload() runs stop once it cannot fail");
-        assertFalse(loader.isLoaded("a"));
+        eventually(() -> !loader.isLoaded("a"), "unload() refuses new calls at once");
         assertNull(loader.tryAcquire("a"));
         unload.awaitParked();
         assertFalse(unload.isDone());
-        assertFalse(h.module().destroyBegan, "a call is in flight: no destroy yet");
+        assertEquals(List.of("init a#1"), recorder.events(), "three points: stop waits until the unload cannot fail");
         assertEquals(1, h.module().call(), "the call in flight goes on");
         h.release();
         assertEquals(UnloadResult.UNLOADED, unload.join());
@@ -167,26 +166,27 @@ class ThreePointUnloadTest {
     }
 
     @Test
-    void unloadWaitsUninterruptiblyAndKeepsTheInterruptStatus() {
+    void anInterruptedUnloadThrowsAndLeavesTheInstanceAsItWas() throws InterruptedException {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
-        Background<Boolean> unload = Background.start("unload", () -> {
-            assertEquals(UnloadResult.UNLOADED, loader.unload("a"));
-            return Thread.currentThread().isInterrupted();
-        });
-        eventually(() -> recorder.events().contains("stop a#1"), "unload() has begun");
+        Background<UnloadResult> unload = Background.start("unload", () -> loader.unload("a"));
+        eventually(() -> !loader.isLoaded("a"), "unload() has begun");
         unload.awaitParked();
         unload.thread().interrupt();
-        unload.awaitParked();
-        assertFalse(h.module().destroyBegan);
+        assertInstanceOf(InterruptedException.class, unload.joinFailure());
+        assertTrue(loader.isLoaded("a"), "the instance is live again");
+        assertEquals(List.of("init a#1"), recorder.events(), "no point called");
+        ModuleLoader.Handle<TestModule> again = loader.acquire("a");
+        assertEquals(1, again.module().call(), "the same instance serves");
+        again.release();
         h.release();
-        assertTrue(unload.join(), "the interrupt status is kept");
+        assertEquals(UnloadResult.UNLOADED, loader.unload("a"));
     }
 
     @Test
     void aSecondBlockingUnloadWaitsForTheFirstAndThenReportsNotLoaded() throws InterruptedException {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         Background<UnloadResult> first = Background.start("unload", () -> loader.unload("a"));
-        eventually(() -> recorder.events().contains("stop a#1"), "the first unload has begun");
+        eventually(() -> !loader.isLoaded("a"), "the first unload has begun (new calls are refused)");
         assertEquals(UnloadResult.NOT_LOADED, loader.tryUnload("a"), "the non-blocking variants do not wait");
         assertEquals(UnloadResult.NOT_LOADED, loader.tryUnload("a", 0, TimeUnit.SECONDS));
         Background<UnloadResult> second = Background.start("second", () -> loader.unload("a"));
@@ -213,8 +213,8 @@ class ThreePointUnloadTest {
         assertFalse(blocking.isDone(), "the blocking unload waits for the timed one's outcome");
         timed.thread().interrupt();
         assertInstanceOf(InterruptedException.class, timed.joinFailure());
-        eventually(() -> recorder.events().stream().filter(e -> e.startsWith("stop ")).count() == 1,
-                "the blocking unload took over and stopped the instance");
+        eventually(() -> !loader.isLoaded("a"), "the blocking unload took over and refuses new calls");
+        blocking.awaitParked();
         assertFalse(blocking.isDone(), "it still waits for the call in flight");
         h.release();
         assertEquals(UnloadResult.UNLOADED, blocking.join());

@@ -59,7 +59,11 @@ public class RequestVsUnload {
 
     @Actor
     public void unloader(LLL_Result r) {
-        r.r2 = loader.unload("k").name();
+        try {
+            r.r2 = loader.unload("k").name();
+        } catch (InterruptedException e) { // jcstress never interrupts an actor
+            throw new AssertionError(e);
+        }
     }
 
     @Arbiter
