@@ -51,6 +51,7 @@ public final class Membarrier {
     /** Why the asymmetric flavour is (or is not) available, for diagnostics. */
     public static final String REASON;
     private static final MethodHandle SYSCALL;
+    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
     private static final long NR;
 
     static {
@@ -78,6 +79,7 @@ public final class Membarrier {
      */
     public static void heavyBarrier() {
         if (AVAILABLE) {
+            CALLS.getAndIncrement(); // slow path only: counts what a batch saves (tests, JFR later)
             long r;
             try {
                 r = (long) SYSCALL.invokeExact(NR, CMD_PRIVATE_EXPEDITED, 0L, 0L);
@@ -89,6 +91,11 @@ public final class Membarrier {
                         + " after a successful registration");
             }
         }
+    }
+
+    /** How many heavy barriers this JVM has run since start (0 when unavailable). */
+    public static long calls() {
+        return CALLS.get();
     }
 
     // ---------------------------------------------------------------- the probe

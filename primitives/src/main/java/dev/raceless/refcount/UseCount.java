@@ -391,6 +391,83 @@ public final class UseCount {
     }
 
     /**
+     * {@link #tryShutdown()} on several counts at once, all or nothing, paying the read side's heavy
+     * barrier once for all of them instead of once each (a group of registrations deregistered
+     * together). Never blocks.
+     *
+     * <p>Returns {@code true} if every count is {@code DEAD} on return. Returns {@code false} if a
+     * count was not {@code LIVE} or a use was held on any of them: then every count this call had
+     * moved is {@code LIVE} again, in the same life, or, if a racing last release ended its life
+     * in the instant between, in a new life ({@link #reopen()}); nothing else changed. The caller
+     * must be the only one shutting these counts down meanwhile (as a group's claim on its members
+     * guarantees): a concurrent {@code shutdown()} of one of them is ordered before this call, or
+     * makes it return {@code false} with that count left to it. {@code false} may be spurious, as
+     * for {@code tryShutdown()}.
+     *
+     * @param counts the counts, each at most once
+     * @return whether all are {@code DEAD}
+     * @throws IllegalStateException if a count is found negative (a release without a matching
+     *         acquire); every count is then left as this call found it
+     */
+    public static boolean tryShutdownAll(java.util.List<UseCount> counts) {
+        Objects.requireNonNull(counts, "counts");
+        int n = counts.size();
+        for (UseCount c : counts) { // before anything moves: a null leaves everything as it was
+            Objects.requireNonNull(c, "counts contains null");
+        }
+        long[] words = new long[n];
+        for (int i = 0; i < n; i++) { // 1. LIVE -> TRYING, each: no new use from here on
+            UseCount c = counts.get(i);
+            long s;
+            do {
+                s = c.state;
+                if (phase(s) != LIVE) {
+                    rollBack(counts, words, i);
+                    return false;
+                }
+            } while (!c.casState(s, words[i] = next(s, TRYING)));
+        }
+        Flavour.heavyBarrier(); // 2. once for all: every use announced before our CASes is visible
+        boolean idle = true;
+        boolean negative = false;
+        for (int i = 0; i < n; i++) { // 3. count each, downs before ups
+            long p = counts.get(i).counts.pending(0);
+            idle &= p == 0;
+            negative |= p < 0;
+        }
+        if (!idle) {
+            rollBack(counts, words, n);
+            if (negative) {
+                throw negativeCount("tryShutdownAll()");
+            }
+            return false;
+        }
+        for (int i = 0; i < n; i++) { // 4. all idle: end every life
+            if (!counts.get(i).endLife(words[i]) && !isDead(counts.get(i).state)) {
+                // Moved to GOING by a shutdown() that ran despite the contract: not all or nothing
+                // any more; give back the ones we ended and report false.
+                for (int j = 0; j < n; j++) {
+                    if (j != i) {
+                        counts.get(j).reopen();
+                    }
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Gives the first {@code moved} counts back: TRYING -> LIVE, or a new life if one ended. */
+    private static void rollBack(java.util.List<UseCount> counts, long[] words, int moved) {
+        for (int i = 0; i < moved; i++) {
+            UseCount c = counts.get(i);
+            if (!c.casState(words[i], next(words[i], LIVE)) && isDead(c.state)) {
+                c.reopen(); // a last release ended it in between: "as before but for that instant"
+            }
+        }
+    }
+
+    /**
      * Undoes a {@link #shutdown()} that has not finished: moves a {@code GOING} count with uses
      * still held back to {@code LIVE}, in the same life, as Rusty Russell's four-point interface
      * "calls start again" after a stop that lost the race. Never blocks. Used by timed unloads that
