@@ -181,6 +181,8 @@ public final class GraceDomain implements AutoCloseable {
     private volatile Thread waiter;
     /** The index a parked updater waits on, or -1; read by every exit(). */
     private volatile int drainingIdx = -1;
+    /** Whether a corruption (more exits than enters) was logged already: once per domain. */
+    private volatile boolean corruptionReported;
     /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
     private boolean interruptedWhileWaiting;
 
@@ -480,9 +482,43 @@ public final class GraceDomain implements AutoCloseable {
     }
 
     private IllegalStateException moreExitsThanEnters() {
-        return new IllegalStateException("GraceDomain (" + name + ") counted more exits than enters: "
-                + "exit() was called twice for one section (run with -D" + DEBUG_PROPERTY
-                + "=true to catch the second exit where it happens); no grace period can complete");
+        IllegalStateException e = new IllegalStateException("GraceDomain (" + name + ") counted more exits than "
+                + "enters: exit() was called twice for one section (run with -D" + DEBUG_PROPERTY
+                + "=true to catch the second exit where it happens); no grace period can complete until "
+                + "repair() accepts the corruption");
+        if (!corruptionReported) { // says so once, through the logger, even if the caller swallows it
+            corruptionReported = true;
+            System.getLogger("dev.raceless.grace").log(System.Logger.Level.ERROR, "corrupted " + this, e);
+        }
+        return e;
+    }
+
+    /**
+     * The way out of a corrupted domain: when more exits than enters were counted on an epoch
+     * index (an {@code exit} called twice for one section, which {@code synchronize()} reports by
+     * throwing), adds the missing enters, so that grace periods can complete again, and returns
+     * how many it added. Call it on purpose, once the domain was reported corrupted and while no
+     * stray exit can still be running. A stray exit while another section was open may have ended
+     * that section's protection early; that cannot be seen or repaired (the debug property
+     * {@value #DEBUG_PROPERTY} catches the second exit where it happens).
+     *
+     * @return the number of enters added; 0 if no index was found negative
+     */
+    public long repair() {
+        long added = 0;
+        gpLock.lock();
+        try {
+            Flavour.heavyBarrier();
+            for (int idx = 0; idx < 2; idx++) {
+                for (long p = counts.pending(idx); p < 0; p++) {
+                    counts.up(idx);
+                    added++;
+                }
+            }
+        } finally {
+            gpLock.unlock();
+        }
+        return added;
     }
 
     // ---------------------------------------------------------------- inspection

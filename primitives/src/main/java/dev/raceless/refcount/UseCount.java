@@ -213,6 +213,14 @@ public final class UseCount {
         DEAD
     }
 
+    /**
+     * System property that turns on exact tracking of every use (with the stack that took it): a
+     * release with no use held, or a hand-off while none is held, then throws at the faulty call.
+     * Off by default, and then it costs nothing.
+     */
+    public static final String DEBUG_PROPERTY = "dev.raceless.refcount.debug";
+    private static final boolean DEBUG = Boolean.getBoolean(DEBUG_PROPERTY);
+
     private static final int LIVE = 0;
     private static final int TRYING = 1;
     private static final int GOING = 2;
@@ -226,6 +234,10 @@ public final class UseCount {
             Flavour.ASYMMETRIC ? ReaderCounts.Mode.RELEASE : ReaderCounts.Mode.SHARED;
 
     private final ReaderCounts counts;
+    /** Non-null only with the debug property. */
+    private final UseTracker tracker = DEBUG ? new UseTracker() : null;
+    /** Whether a corruption (more releases than acquires) was logged already: once per count. */
+    private volatile boolean corruptionReported;
     /** The state word; see the implementation notes. */
     private volatile long state;
     /** This life's termination; replaced only by reopen, while the phase is OPENING. */
@@ -260,6 +272,9 @@ public final class UseCount {
     public boolean tryAcquire() {
         counts.up(0); // FENCED: xadd, a full fence. ASYMMETRIC: release store; the counter's heavy barrier fences it (Dekker)
         if (phase(state) == LIVE) { // pairs with the CAS to TRYING/GOING in (try)shutdown
+            if (DEBUG) {
+                tracker.taken();
+            }
             return true;
         }
         backOut();
@@ -275,6 +290,10 @@ public final class UseCount {
      *         holds no use; the count is left as it was
      */
     public void acquire() {
+        if (DEBUG && !tracker.handedOn()) {
+            throw new IllegalStateException("acquire() hands on a use the caller holds, but no use of this "
+                    + "UseCount is held (debug tracking): take a first use with tryAcquire(); the count was left as it was");
+        }
         counts.up(0); // see tryAcquire
         int ph = phase(state);
         if (ph == DEAD || ph == OPENING) {
@@ -290,12 +309,17 @@ public final class UseCount {
      * completes {@link #termination()}.
      *
      * @throws IllegalStateException if the count is {@code DEAD} when the call begins, or the
-     *         release makes the count negative as seen once the count is not {@code LIVE}: the
-     *         caller released a use it did not hold. The count is left as it was.
+     *         release makes the count negative as seen once the count is not {@code LIVE}, or, with
+     *         the debug property {@value #DEBUG_PROPERTY}, whenever no use is held: the caller
+     *         released a use it did not hold. The count is left as it was.
      */
     public void release() {
         if (isDead(state)) { // before the down: a holder's own life cannot be DEAD, so this is misuse
             throw releaseOnDead();
+        }
+        if (DEBUG && !tracker.released()) {
+            throw new IllegalStateException("release() without a matching acquire (a double release?): no use "
+                    + "of this UseCount is held (debug tracking); the count was left as it was");
         }
         counts.down(0); // xadd, or a release store the counter's heavy barrier fences; then read the state
         long s = state;
@@ -391,6 +415,26 @@ public final class UseCount {
     }
 
     /**
+     * The way out of a corrupted count: when more releases than acquires were counted (a release
+     * without a matching acquire, which {@link #shutdown()} and {@link #tryShutdown()} report by
+     * throwing), adds the missing acquires, so that the count reads no use held beyond the real
+     * ones, and returns how many it added. Call it on purpose, once the count was reported
+     * corrupted and while no stray release can still be running; a shutdown that threw can then be
+     * retried. A corruption that made a use disappear while it was held (a stray release while
+     * another caller held a use) cannot be seen or repaired: run with {@value #DEBUG_PROPERTY}
+     * to catch it at the faulty call.
+     *
+     * @return the number of acquires added; 0 if the count was not found negative
+     */
+    public long repair() {
+        long p = count();
+        for (long i = p; i < 0; i++) {
+            counts.up(0);
+        }
+        return Math.max(0L, -p);
+    }
+
+    /**
      * {@link #tryShutdown()} on several counts at once, all or nothing, paying the read side's heavy
      * barrier once for all of them instead of once each (a group of registrations deregistered
      * together). Never blocks.
@@ -429,16 +473,18 @@ public final class UseCount {
         }
         Flavour.heavyBarrier(); // 2. once for all: every use announced before our CASes is visible
         boolean idle = true;
-        boolean negative = false;
+        UseCount negative = null;
         for (int i = 0; i < n; i++) { // 3. count each, downs before ups
             long p = counts.get(i).counts.pending(0);
             idle &= p == 0;
-            negative |= p < 0;
+            if (p < 0) {
+                negative = counts.get(i);
+            }
         }
         if (!idle) {
             rollBack(counts, words, n);
-            if (negative) {
-                throw negativeCount("tryShutdownAll()");
+            if (negative != null) {
+                throw negative.negativeCount("tryShutdownAll()");
             }
             return false;
         }
@@ -690,9 +736,16 @@ public final class UseCount {
                 + "(no use is held in a dead life; a double release?); the count was left as it was");
     }
 
-    private static IllegalStateException negativeCount(String operation) {
-        return new IllegalStateException(operation + " found more releases than acquires on this UseCount: "
-                + "release() was called without a matching acquire; the count was left as it was");
+    private IllegalStateException negativeCount(String operation) {
+        IllegalStateException e = new IllegalStateException(operation + " found more releases than acquires on "
+                + "this UseCount: release() was called without a matching acquire; the count was left as it "
+                + "was. repair() accepts the corruption (run with -D" + DEBUG_PROPERTY + "=true to catch the "
+                + "faulty release where it happens)");
+        if (!corruptionReported) { // says so once, through the logger, even if the caller swallows it
+            corruptionReported = true;
+            System.getLogger("dev.raceless.refcount").log(System.Logger.Level.ERROR, "corrupted " + this, e);
+        }
+        return e;
     }
 
     // ---------------------------------------------------------------- state word

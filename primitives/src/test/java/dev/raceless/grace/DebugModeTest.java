@@ -1,18 +1,12 @@
 package dev.raceless.grace;
 
+import dev.raceless.testing.ChildJvm;
+
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,31 +41,6 @@ class DebugModeTest {
     }
 
     private static String runChild(String... args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = location(GraceDomain.class) + File.pathSeparator + location(DebugModeChild.class);
-        List<String> command = new ArrayList<>(List.of(java, "-D" + GraceDomain.DEBUG_PROPERTY + "=true",
-                "-cp", cp, DebugModeChild.class.getName()));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile("grace-debug-child", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command);
-            pb.redirectErrorStream(true);
-            pb.redirectOutput(log.toFile()); // a file, not a pipe: a chatty child cannot block on it
-            Process p = pb.start();
-            boolean ended = p.waitFor(60, TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly().waitFor();
-            }
-            String out = Files.readString(log, StandardCharsets.UTF_8);
-            assertTrue(ended, "child JVM hung:\n" + out);
-            assertEquals(0, p.exitValue(), "child JVM failed:\n" + out);
-            return out;
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return ChildJvm.run(DebugModeChild.class, List.of(GraceDomain.DEBUG_PROPERTY + "=true"), args);
     }
 }
