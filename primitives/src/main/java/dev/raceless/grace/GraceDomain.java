@@ -2,6 +2,7 @@ package dev.raceless.grace;
 
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.ReaderCounts;
+import dev.raceless.internal.Stalls;
 import dev.raceless.internal.Stripes;
 import dev.raceless.refcount.ReadSide;
 
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A domain of reader sections and grace periods: sleepable RCU ({@code srcu}) for the JVM. Readers
@@ -185,6 +187,10 @@ public final class GraceDomain implements AutoCloseable {
     private volatile boolean corruptionReported;
     /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
     private boolean interruptedWhileWaiting;
+
+    /** Waits longer than this are reported once (stallReporter). */
+    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
+    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.grace");
 
     private final DeferredActions actions;
     /** Non-null only with the debug property. */
@@ -441,17 +447,30 @@ public final class GraceDomain implements AutoCloseable {
         drainingIdx = idx; // publish, barrier, then rescan: pairs with exit()'s store-then-read
         Flavour.heavyBarrier();
         long rescan = FIRST_RESCAN_NANOS;
+        long since = System.nanoTime();
+        long stallAt = since + stallNanos; // one report per stall
+        boolean reported = false;
         try {
             while ((r = check(idx)) == TIMED_OUT) {
-                long left = mode == UNTIL_DEADLINE ? deadline - System.nanoTime() : Long.MAX_VALUE;
+                long now = System.nanoTime();
+                long left = mode == UNTIL_DEADLINE ? deadline - now : Long.MAX_VALUE;
                 if (left <= 0L) {
                     return TIMED_OUT;
                 }
-                if (Flavour.ASYMMETRIC) {
-                    if (mode == UNTIL_DEADLINE) {
-                        LockSupport.parkNanos(this, left);
+                if (!reported) {
+                    long untilStall = stallAt - now;
+                    if (untilStall <= 0L) {
+                        reported = true;
+                        reportStall(idx, now - since);
                     } else {
+                        left = Math.min(left, untilStall); // wake up to report
+                    }
+                }
+                if (Flavour.ASYMMETRIC) {
+                    if (left == Long.MAX_VALUE) {
                         LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, left);
                     }
                 } else { // an exit may have missed us: rescan at growing intervals
                     LockSupport.parkNanos(this, Math.min(rescan, left));
@@ -519,6 +538,39 @@ public final class GraceDomain implements AutoCloseable {
             gpLock.unlock();
         }
         return added;
+    }
+
+    // ---------------------------------------------------------------- stall reports
+
+    /**
+     * Sets when a grace period that keeps waiting is reported (an RCU stall warning): once per
+     * stall, after {@code threshold}, through {@code reporter}. The report names the domain, the
+     * waiting thread, how long it has waited, the epoch index and how many sections are open on
+     * it, and, with the debug property {@value #DEBUG_PROPERTY}, every open section with the
+     * thread that entered it. The default is 10 s (system property
+     * {@value dev.raceless.internal.Stalls#PROPERTY}, milliseconds) and a WARNING through the
+     * {@link System.Logger} {@code dev.raceless.grace}.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is not positive
+     */
+    public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(reporter, "reporter");
+        stallNanos = Stalls.thresholdNanos(threshold, unit);
+        stallReporter = reporter;
+    }
+
+    private void reportStall(int idx, long waited) {
+        String report = "stall: " + this + ": " + Thread.currentThread() + " has waited " + Stalls.millis(waited)
+                + " in a grace period for the sections on epoch index " + idx + " (" + counts.pending(idx)
+                + " open, counted in " + counts.slotCount() + " thread slots and " + counts.stripes()
+                + " shared stripes)" + (DEBUG ? ":" + tracker.describe()
+                : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
+        try {
+            stallReporter.accept(report);
+        } catch (RuntimeException e) { // a broken reporter must not break the grace period
+            logActionFailure(() -> { }, e);
+        }
     }
 
     // ---------------------------------------------------------------- inspection

@@ -2,6 +2,7 @@ package dev.raceless.refcount;
 
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.ReaderCounts;
+import dev.raceless.internal.Stalls;
 import dev.raceless.internal.Stripes;
 
 import java.lang.invoke.MethodHandles;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A striped use count whose {@link #tryAcquire()} fails once unloading has begun, with exact
@@ -236,6 +238,8 @@ public final class UseCount {
     private final ReaderCounts counts;
     /** Non-null only with the debug property. */
     private final UseTracker tracker = DEBUG ? new UseTracker() : null;
+    /** Stall threshold and reporter of this count; null: the defaults. */
+    private volatile StallConfig stalls;
     /** Whether a corruption (more releases than acquires) was logged already: once per count. */
     private volatile boolean corruptionReported;
     /** The state word; see the implementation notes. */
@@ -552,11 +556,7 @@ public final class UseCount {
      * @throws InterruptedException if interrupted while waiting
      */
     public void awaitTermination() throws InterruptedException {
-        try {
-            currentTermination().get();
-        } catch (ExecutionException e) {
-            throw new AssertionError("termination is only ever completed normally", e);
-        }
+        awaitReporting(currentTermination(), Long.MAX_VALUE);
     }
 
     /**
@@ -572,16 +572,78 @@ public final class UseCount {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
         }
         CompletableFuture<Void> f = currentTermination();
-        if (f.isDone()) {
-            return true;
+        return f.isDone() || awaitReporting(f, unit.toNanos(timeout));
+    }
+
+    /**
+     * Sets when a wait for termination ({@code awaitTermination}) that lasts is reported: once per
+     * wait, after {@code threshold}, through {@code reporter}. The report names the count, the
+     * waiting thread and how long it has waited and, with the debug property
+     * {@value #DEBUG_PROPERTY}, every use still held with the thread and stack that took it. The
+     * default is 10 s (system property {@value dev.raceless.internal.Stalls#PROPERTY},
+     * milliseconds) and a WARNING through the {@link System.Logger} {@code dev.raceless.refcount}.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is not positive
+     */
+    public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(reporter, "reporter");
+        stalls = new StallConfig(Stalls.thresholdNanos(threshold, unit), reporter);
+    }
+
+    /** A stall threshold and reporter set on one count; null means the defaults. */
+    private static final class StallConfig {
+        final long nanos;
+        final Consumer<String> reporter;
+
+        StallConfig(long nanos, Consumer<String> reporter) {
+            this.nanos = nanos;
+            this.reporter = reporter;
         }
+    }
+
+    private static final StallConfig DEFAULT_STALLS =
+            new StallConfig(Stalls.DEFAULT_NANOS, Stalls.logTo("dev.raceless.refcount"));
+
+    /** Waits for f at most timeoutNanos (MAX_VALUE: for ever), reporting once if the wait stalls. */
+    private boolean awaitReporting(CompletableFuture<Void> f, long timeoutNanos) throws InterruptedException {
+        StallConfig sc = stalls != null ? stalls : DEFAULT_STALLS;
+        long start = System.nanoTime();
         try {
-            f.get(timeout, unit);
+            if (timeoutNanos > sc.nanos) {
+                try {
+                    f.get(sc.nanos, TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (TimeoutException stalled) {
+                    reportStall(sc, System.nanoTime() - start);
+                }
+            }
+            if (timeoutNanos == Long.MAX_VALUE) {
+                f.get();
+                return true;
+            }
+            long left = timeoutNanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                return f.isDone();
+            }
+            f.get(left, TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
             throw new AssertionError("termination is only ever completed normally", e);
+        }
+    }
+
+    private void reportStall(StallConfig sc, long waited) {
+        String report = "stall: " + Thread.currentThread() + " has waited " + Stalls.millis(waited)
+                + " for the termination of " + this
+                + (DEBUG ? "; uses held:" + tracker.describe()
+                : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold the uses");
+        try {
+            sc.reporter.accept(report);
+        } catch (RuntimeException e) { // a broken reporter must not break the wait
+            System.getLogger("dev.raceless.refcount").log(System.Logger.Level.WARNING, "stall reporter threw", e);
         }
     }
 

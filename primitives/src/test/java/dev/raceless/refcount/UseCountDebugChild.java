@@ -34,6 +34,16 @@ public final class UseCountDebugChild {
         expectIse(d::release, "a third release of two uses");
         d.shutdown();
         check(d.state() == UseCount.State.DEAD, "shut down after the refused release: " + d);
+        UseCount e = new UseCount();
+        java.util.List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        e.reportStalls(10, java.util.concurrent.TimeUnit.MILLISECONDS, reports::add);
+        Thread holder = new Thread(() -> check(e.tryAcquire(), "holder's tryAcquire"), "the-holder");
+        holder.start();
+        holder.join();
+        e.shutdown();
+        check(!e.awaitTermination(200, java.util.concurrent.TimeUnit.MILLISECONDS), "the held use keeps it GOING");
+        check(reports.size() == 1 && reports.get(0).contains("the-holder") && reports.get(0).contains("UseCountDebugChild"),
+                "the stall report names the holder thread and where it took the use: " + reports);
         System.out.println(ALL_PASSED);
     }
 
