@@ -8,8 +8,11 @@
  * (stripe layout and VarHandle helpers) is not exported.
  */
 module dev.raceless {
+    requires jdk.jfr; // JFR events on slow paths (part of the JDK)
+
     exports dev.raceless.refcount;
     exports dev.raceless.grace;
     exports dev.raceless.registry;
     exports dev.raceless.loader;
+    exports dev.raceless.internal.jfr to jdk.jfr;
 }

@@ -1,5 +1,6 @@
 package dev.raceless.grace;
 
+import dev.raceless.internal.jfr.ActionFailedEvent;
 import dev.raceless.refcount.UseCount;
 
 import java.lang.invoke.MethodHandles;
@@ -226,6 +227,13 @@ final class DeferredActions {
     }
 
     void report(Runnable action, Throwable failure) {
+        ActionFailedEvent event = new ActionFailedEvent();
+        if (event.shouldCommit()) {
+            event.domain = name;
+            event.action = String.valueOf(action);
+            event.failure = String.valueOf(failure);
+            event.commit();
+        }
         try {
             errorHandler.accept(action, failure);
         } catch (Throwable handlerFailure) {

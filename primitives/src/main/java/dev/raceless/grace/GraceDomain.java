@@ -3,6 +3,8 @@ package dev.raceless.grace;
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.ReaderCounts;
 import dev.raceless.internal.Stalls;
+import dev.raceless.internal.jfr.GracePeriodEvent;
+import dev.raceless.internal.jfr.StallEvent;
 import dev.raceless.internal.Stripes;
 import dev.raceless.refcount.ReadSide;
 
@@ -414,6 +416,8 @@ public final class GraceDomain implements AutoCloseable {
      * @return DONE, or why not (TIMED_OUT, INTERRUPTED, MISUSE); never INTERRUPTED for FOREVER
      */
     private int runGracePeriod(int mode, long deadline) {
+        GracePeriodEvent event = new GracePeriodEvent(); // JFR; a slow path, so the allocation is fine
+        event.begin();
         long s = gpSeq;
         gpSeq = s + 1; // odd: a grace period is in progress; callers arriving now need the next one
         int cur = current;
@@ -423,6 +427,13 @@ public final class GraceDomain implements AutoCloseable {
             r = drain(cur, mode, deadline); // (c) sections that began before the call
         }
         gpSeq = r == DONE ? s + 2 : s; // a failed attempt is no grace period: waiters keep waiting
+        if (event.shouldCommit()) {
+            event.domain = name;
+            event.readSide = ReadSide.active().name();
+            event.outcome = r == DONE ? "DONE" : r == TIMED_OUT ? "TIMED_OUT" : r == INTERRUPTED ? "INTERRUPTED" : "MISUSE";
+            event.callersQueued = gpLock.getQueueLength();
+            event.commit();
+        }
         return r;
     }
 
@@ -566,6 +577,13 @@ public final class GraceDomain implements AutoCloseable {
                 + " open, counted in " + counts.slotCount() + " thread slots and " + counts.stripes()
                 + " shared stripes)" + (DEBUG ? ":" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
+        StallEvent event = new StallEvent();
+        if (event.shouldCommit()) {
+            event.waiter = "synchronize() of " + this;
+            event.waited = waited;
+            event.report = report;
+            event.commit();
+        }
         try {
             stallReporter.accept(report);
         } catch (RuntimeException e) { // a broken reporter must not break the grace period

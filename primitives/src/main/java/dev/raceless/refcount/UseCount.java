@@ -3,6 +3,9 @@ package dev.raceless.refcount;
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.ReaderCounts;
 import dev.raceless.internal.Stalls;
+import dev.raceless.internal.jfr.StallEvent;
+import dev.raceless.internal.jfr.TerminationEvent;
+import jdk.jfr.EventType;
 import dev.raceless.internal.Stripes;
 
 import java.lang.invoke.MethodHandles;
@@ -238,6 +241,8 @@ public final class UseCount {
     private final ReaderCounts counts;
     /** Non-null only with the debug property. */
     private final UseTracker tracker = DEBUG ? new UseTracker() : null;
+    /** System.nanoTime() of the last shutdown or tryShutdown that began an end (JFR). */
+    private long shutdownAt;
     /** Stall threshold and reporter of this count; null: the defaults. */
     private volatile StallConfig stalls;
     /** Whether a corruption (more releases than acquires) was logged already: once per count. */
@@ -355,6 +360,7 @@ public final class UseCount {
             // From TRYING this commits a tryShutdown in progress: it can no longer roll back, and
             // its own count can no longer finish it (its word is gone), so we count here.
             long g = next(s, GOING);
+            shutdownAt = System.nanoTime(); // JFR only; published by the CAS to whoever ends the life
             if (casState(s, g)) {
                 if (finishIfZero(g) < 0) {
                     casState(g, next(g, LIVE)); // undo; fails only if the count moved on
@@ -387,6 +393,7 @@ public final class UseCount {
             switch (phase(s)) {
                 case LIVE: {
                     long t = next(s, TRYING);
+                    shutdownAt = System.nanoTime(); // JFR only; published by the CAS
                     if (!casState(s, t)) {
                         continue;
                     }
@@ -640,6 +647,13 @@ public final class UseCount {
                 + " for the termination of " + this
                 + (DEBUG ? "; uses held:" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold the uses");
+        StallEvent event = new StallEvent();
+        if (event.shouldCommit()) {
+            event.waiter = "awaitTermination() of " + this;
+            event.waited = waited;
+            event.report = report;
+            event.commit();
+        }
         try {
             sc.reporter.accept(report);
         } catch (RuntimeException e) { // a broken reporter must not break the wait
@@ -777,10 +791,18 @@ public final class UseCount {
         CompletableFuture<Void> f = termination; // read before the CAS: invariant 3
         if (casState(s, next(s, DEAD))) {
             f.complete(null);
+            if (TERMINATION.isEnabled()) { // JFR, off unless recording: one call on this slow path
+                TerminationEvent event = new TerminationEvent();
+                event.count = toString();
+                event.shutdownToTermination = System.nanoTime() - shutdownAt;
+                event.commit();
+            }
             return true;
         }
         return false;
     }
+
+    private static final EventType TERMINATION = EventType.getEventType(TerminationEvent.class);
 
     private CompletableFuture<Void> currentTermination() {
         for (;;) {
