@@ -340,8 +340,8 @@ public final class UseCount {
     // ---------------------------------------------------------------- shutting down
 
     /**
-     * Begins unloading: moves a {@code LIVE} count to {@code GOING}, or straight to {@code DEAD}
-     * when no use is held. Idempotent; does nothing on a {@code GOING} or {@code DEAD} count.
+     * Begins unloading: moves a {@code LIVE} count to {@code GOING}, and on to {@code DEAD} before
+     * returning when no use is held. Idempotent; does nothing on a {@code GOING} or {@code DEAD} count.
      * Never blocks. Every {@link #tryAcquire()} that starts after this method returned fails
      * (until a {@link #cancelShutdown()} or a {@link #reopen()}). A shutdown racing with a
      * {@code reopen()} may find the old life still {@code DEAD} and do nothing: it is ordered
@@ -687,7 +687,20 @@ public final class UseCount {
 
     // ---------------------------------------------------------------- inspection
 
-    /** The current state. A {@code tryShutdown()} in progress reports {@code GOING}. */
+    /**
+     * The current state. A {@code tryShutdown()} in progress reports {@code GOING}.
+     *
+     * <p><b>Not linearizable at one instant:</b> a {@code shutdown()} moves the count to
+     * {@code GOING} first and counts afterwards, so while it runs on an idle count this may report
+     * {@code GOING} with no use held. And a {@code tryAcquire()} that races a shutdown announces
+     * itself before it reads the state: if the shutdown counts that tentative use, it returns with
+     * the count {@code GOING}, and the failing {@code tryAcquire()}'s back-out makes it
+     * {@code DEAD} (and completes {@link #termination()}) before that {@code tryAcquire()}
+     * returns. So right after {@code shutdown()} returned on a count whose uses were all released,
+     * {@code state()} is {@code DEAD} unless a {@code tryAcquire()} is still failing; wait for
+     * {@link #termination()} rather than poll. (The Lincheck test {@code UseCountLincheckTest}
+     * shows this counterexample against the strict specification.)
+     */
     public State state() {
         switch (phase(state)) {
             case LIVE:
