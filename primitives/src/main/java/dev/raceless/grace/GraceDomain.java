@@ -238,6 +238,7 @@ public final class GraceDomain implements AutoCloseable {
      * Ends the section begun by the {@link #enter()} that returned {@code token}; may be called on
      * another thread. Wait-free; allocates nothing.
      *
+     * @param token what the section's {@code enter()} returned
      * @throws IllegalArgumentException if no {@code enter()} of this domain returned
      *         {@code token} (with the debug property: also if that section has already ended)
      */
@@ -296,6 +297,8 @@ public final class GraceDomain implements AutoCloseable {
      *
      * @return {@code true} if they have; {@code false} if the time ran out first (a grace period
      *         may be left half done: that costs the next one nothing)
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException as {@link #synchronize()}
@@ -361,6 +364,7 @@ public final class GraceDomain implements AutoCloseable {
      * Queues {@code action} to run after a grace period, on this domain's action thread, after the
      * actions queued before it. Never blocks. Allocates a queue node.
      *
+     * @param action what to run; it must not block for long (it delays the actions after it)
      * @throws IllegalStateException if the domain is closed
      */
     public void callAfterGrace(Runnable action) {
@@ -562,6 +566,9 @@ public final class GraceDomain implements AutoCloseable {
      * {@value dev.raceless.internal.Stalls#PROPERTY}, milliseconds) and a WARNING through the
      * {@link System.Logger} {@code dev.raceless.grace}.
      *
+     * @param threshold how long a grace period may wait before it is reported
+     * @param unit the unit of {@code threshold}
+     * @param reporter receives each report, on the waiting thread; it should not block
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
@@ -593,12 +600,20 @@ public final class GraceDomain implements AutoCloseable {
 
     // ---------------------------------------------------------------- inspection
 
-    /** The number of grace periods this domain has completed. */
+    /**
+     * The number of grace periods this domain has completed.
+     *
+     * @return the count since the domain was made
+     */
     public long gracePeriodsCompleted() {
         return gpSeq >>> 1;
     }
 
-    /** The read-side flavour this domain's readers use (the JVM's, see {@link ReadSide}). */
+    /**
+     * The read-side flavour this domain's readers use.
+     *
+     * @return the JVM's flavour, see {@link ReadSide}
+     */
     public static ReadSide readSide() {
         return ReadSide.active();
     }

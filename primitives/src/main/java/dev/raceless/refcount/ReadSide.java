@@ -34,12 +34,20 @@ public enum ReadSide {
 
     private static final ReadSide ACTIVE = Flavour.ASYMMETRIC ? ASYMMETRIC : FENCED;
 
-    /** The flavour of this JVM. */
+    /**
+     * The flavour of this JVM.
+     *
+     * @return the flavour chosen when the library was initialised
+     */
     public static ReadSide active() {
         return ACTIVE;
     }
 
-    /** Why this flavour was chosen (for example, which condition of the asymmetric one failed). */
+    /**
+     * Why this flavour was chosen.
+     *
+     * @return a sentence, for example which condition of the asymmetric flavour failed
+     */
     public static String reason() {
         return Flavour.REASON;
     }

@@ -551,6 +551,8 @@ public final class UseCount {
     /**
      * A future completed when the life current at this call becomes {@code DEAD}. Completing or
      * cancelling the returned future does not affect this count.
+     *
+     * @return a copy of this life's termination future
      */
     public CompletableFuture<Void> termination() {
         return currentTermination().copy();
@@ -569,6 +571,8 @@ public final class UseCount {
     /**
      * Waits at most {@code timeout} until the life current at this call is {@code DEAD}.
      *
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
      * @return {@code true} if it is dead, {@code false} if the time ran out first
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if interrupted while waiting
@@ -590,6 +594,9 @@ public final class UseCount {
      * default is 10 s (system property {@value dev.raceless.internal.Stalls#PROPERTY},
      * milliseconds) and a WARNING through the {@link System.Logger} {@code dev.raceless.refcount}.
      *
+     * @param threshold how long a wait may last before it is reported
+     * @param unit the unit of {@code threshold}
+     * @param reporter receives each report, on the waiting thread; it should not block
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
@@ -700,6 +707,8 @@ public final class UseCount {
      * {@code state()} is {@code DEAD} unless a {@code tryAcquire()} is still failing; wait for
      * {@link #termination()} rather than poll. (The Lincheck test {@code UseCountLincheckTest}
      * shows this counterexample against the strict specification.)
+     *
+     * @return {@code LIVE}, {@code GOING} or {@code DEAD}
      */
     public State state() {
         switch (phase(state)) {
@@ -717,17 +726,27 @@ public final class UseCount {
      * The number of uses held. Not an atomic snapshot: while uses are taken and released
      * concurrently the result may be too large (never too small under correct use). Exact when
      * nothing is in flight. Negative only after misuse (more releases than acquires).
+     *
+     * @return acquires minus releases, releases summed first
      */
     public long estimate() {
         return counts.pending(0);
     }
 
-    /** The number of stripes. */
+    /**
+     * The number of stripes.
+     *
+     * @return the shared stripes (used by every thread in FENCED, by virtual threads in ASYMMETRIC)
+     */
     public int stripes() {
         return counts.stripes();
     }
 
-    /** The read-side flavour this count uses (the JVM's, see {@link ReadSide}). */
+    /**
+     * The read-side flavour this count uses.
+     *
+     * @return the JVM's flavour, see {@link ReadSide}
+     */
     public static ReadSide readSide() {
         return ReadSide.active();
     }

@@ -12,10 +12,17 @@ import jdk.jfr.Name;
 @Category("raceless")
 @Description("An action queued with GraceDomain.callAfterGrace threw; the other actions went on")
 public final class ActionFailedEvent extends Event {
+    /** Filled in by the emitter. */
+    public ActionFailedEvent() {
+    }
+
+    /** Domain. */
     @Label("Domain")
     public String domain;
+    /** Action. */
     @Label("Action")
     public String action;
+    /** Failure. */
     @Label("Failure")
     public String failure;
 }

@@ -14,13 +14,21 @@ import jdk.jfr.StackTrace;
 @Description("A grace period of a GraceDomain: every section that began before it has ended")
 @StackTrace(false)
 public final class GracePeriodEvent extends Event {
+    /** Filled in by the emitter. */
+    public GracePeriodEvent() {
+    }
+
+    /** Domain. */
     @Label("Domain")
     public String domain;
+    /** Read Side. */
     @Label("Read Side")
     public String readSide;
+    /** Outcome. */
     @Label("Outcome")
     @Description("DONE, TIMED_OUT, INTERRUPTED or MISUSE")
     public String outcome;
+    /** Callers Queued. */
     @Label("Callers Queued")
     @Description("Callers waiting for the grace-period lock when it ended: it serves those that arrived before it began")
     public int callersQueued;

@@ -13,11 +13,18 @@ import jdk.jfr.Timespan;
 @Category("raceless")
 @Description("A grace period, wait for termination, deregistration or unload waiting past its stall threshold")
 public final class StallEvent extends Event {
+    /** Filled in by the emitter. */
+    public StallEvent() {
+    }
+
+    /** What Waits. */
     @Label("What Waits")
     public String waiter;
+    /** Waited. */
     @Label("Waited")
     @Timespan(Timespan.NANOSECONDS)
     public long waited;
+    /** Report. */
     @Label("Report")
     public String report;
 }

@@ -15,8 +15,14 @@ import jdk.jfr.Timespan;
 @Description("A UseCount became DEAD; the duration runs from the shutdown or tryShutdown that began it")
 @StackTrace(false)
 public final class TerminationEvent extends Event {
+    /** Filled in by the emitter. */
+    public TerminationEvent() {
+    }
+
+    /** Count. */
     @Label("Count")
     public String count;
+    /** Shutdown to Termination. */
     @Label("Shutdown to Termination")
     @Timespan(Timespan.NANOSECONDS)
     public long shutdownToTermination;
