@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.jar.JarFile;
 import java.util.zip.ZipException;
@@ -56,6 +59,12 @@ import java.util.zip.ZipException;
  * as the thread's context class loader (as a servlet container does for a web application), so
  * libraries inside the plugin that look classes up through it find the plugin's own; threads the
  * plugin starts inherit it.
+ *
+ * <p><b>Proof of unload.</b> {@link #whenCollected(String)} completes once the class loaders of
+ * the plugin's unloaded instances have been garbage collected. A class loader still reachable
+ * after a configurable time is reported with its likely holders ({@link LeakFinding}: threads the
+ * plugin left running, threads with its context class loader, {@code Timer}s, JDBC drivers,
+ * {@code java.util.logging} handlers and levels, MBeans); {@link #findLeaks(String)} looks at once.
  *
  * <p><b>Lifecycle.</b> A service that implements {@link AutoCloseable} is closed in {@code destroy}.
  * A closed host refuses every new load with {@link IllegalStateException}.
@@ -149,6 +158,10 @@ public final class PluginHost<S> implements AutoCloseable {
     private final ModuleLoader<String, Plugin<S>> modules;
     private final ConcurrentHashMap<String, Path> sources = new ConcurrentHashMap<>();
     private final Path copies;
+    private final UnloadWatch watch;
+
+    /** How long an unloaded plugin's class loader may stay reachable before the default host reports it. */
+    public static final Duration DEFAULT_LEAK_CHECK = Duration.ofSeconds(30);
 
     /**
      * Creates a host whose plugins' class loaders have {@code serviceType}'s class loader as their
@@ -169,6 +182,21 @@ public final class PluginHost<S> implements AutoCloseable {
      */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style) {
+        this(serviceType, jars, parent, style, DEFAULT_LEAK_CHECK, UnloadWatch::log);
+    }
+
+    /**
+     * Creates a host that reports unloaded plugins whose class loader is still reachable after
+     * {@code leakCheck}: it looks for the likely holders ({@link LeakFinding}) and passes the
+     * plugin's name and what it found (perhaps nothing) to {@code leaks}, on a shared JDK thread.
+     * The default host logs them through {@link System.Logger} after {@link #DEFAULT_LEAK_CHECK}.
+     *
+     * @param leakCheck zero or negative: never check
+     */
+    public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
+                      ModuleLoader.Style style, Duration leakCheck,
+                      BiConsumer<? super String, ? super List<LeakFinding>> leaks) {
+        this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"), Objects.requireNonNull(leaks, "leaks"));
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
         this.jars = Objects.requireNonNull(jars, "jars");
         Objects.requireNonNull(style, "style");
@@ -322,6 +350,40 @@ public final class PluginHost<S> implements AutoCloseable {
         }
     }
 
+    /**
+     * A future completed once the class loader of every instance of plugin {@code name} unloaded
+     * (or upgraded away) before this call has been garbage collected: the proof that unloading
+     * freed it. Completed at once if there was none. It never completes while the plugin's classes
+     * are still reachable; {@link #findLeaks(String)} says what holds them.
+     */
+    public CompletableFuture<Void> whenCollected(String name) {
+        return watch.whenCollected(Objects.requireNonNull(name, "name"));
+    }
+
+    /** {@link #whenCollected(String)} for every plugin unloaded before this call. */
+    public CompletableFuture<Void> whenAllCollected() {
+        return watch.whenAllCollected();
+    }
+
+    /**
+     * Looks now for the likely holders of the class loaders of unloaded instances of plugin
+     * {@code name} that have not been collected yet (threads, timers, JDBC drivers, logging,
+     * MBeans; see {@link LeakFinding.Kind}). Empty if none is found (or all were collected).
+     */
+    public List<LeakFinding> findLeaks(String name) {
+        return watch.findLeaks(Objects.requireNonNull(name, "name"));
+    }
+
+    /** The number of plugin class loaders this host has closed (one per unload or upgrade that destroyed an instance). */
+    public long retiredLoaders() {
+        return watch.retired();
+    }
+
+    /** The number of those class loaders that have been garbage collected. */
+    public long collectedLoaders() {
+        return watch.collected();
+    }
+
     /** The grace domain whose grace period precedes closing an unloaded plugin's class loader. */
     public GraceDomain grace() {
         return grace;
@@ -457,6 +519,7 @@ public final class PluginHost<S> implements AutoCloseable {
                 p.loader.close();
             } finally {
                 Files.deleteIfExists(p.copy);
+                watch.retire(p.name, p.loader, p.service.getClass());
             }
         }
     }
