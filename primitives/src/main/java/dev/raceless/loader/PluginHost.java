@@ -87,9 +87,12 @@ public final class PluginHost<S> implements AutoCloseable {
      * A Plugin (class loader + service instance + private jar copy) is the module type of a
      * ModuleLoader keyed by plugin name; all the race-freedom comes from there, and upgrade is
      * ModuleLoader.reload with the upgraded jar recorded in `sources` first (and put back if the
-     * reload changed nothing). destroy closes the service if it is AutoCloseable, waits one grace
-     * period of the host's GraceDomain, closes the class loader and deletes the private copy, all
-     * on the unloading thread: unload returns with the files closed. (An earlier version queued the
+     * reload changed nothing). destroy closes the service if it is AutoCloseable and notes the
+     * plugin in a thread-local list; when the ModuleLoader call returns (destroy runs on the
+     * calling thread), retireDestroyed waits one grace period of the host's GraceDomain, closes
+     * the class loaders and deletes the private copies: unload and upgrade return with the files
+     * closed, and an upgrade's requests waiting for the new version do not wait for the old
+     * loader's files as well. (An earlier version queued the
      * close with callAfterGrace: the files stayed open for an unknown time after unload, and every
      * host that ever unloaded a plugin owned an action thread.)
      *
@@ -150,6 +153,8 @@ public final class PluginHost<S> implements AutoCloseable {
     }
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
+    /** Plugins this thread destroyed whose class loader is still to be closed; see retireDestroyed. */
+    private static final ThreadLocal<List<Plugin<?>>> RETIRING = ThreadLocal.withInitial(ArrayList::new);
 
     private final Class<S> serviceType;
     private final Function<? super String, ? extends Path> jars;
@@ -255,12 +260,20 @@ public final class PluginHost<S> implements AutoCloseable {
 
     /** Unloads plugin {@code name} without blocking; see {@link ModuleLoader#tryUnload(Object)}. */
     public UnloadResult tryUnload(String name) {
-        return modules.tryUnload(name);
+        try {
+            return modules.tryUnload(name);
+        } finally {
+            retireDestroyed();
+        }
     }
 
     /** Unloads plugin {@code name}, waiting at most {@code timeout} for calls in flight. */
     public UnloadResult tryUnload(String name, long timeout, TimeUnit unit) throws InterruptedException {
-        return modules.tryUnload(name, timeout, unit);
+        try {
+            return modules.tryUnload(name, timeout, unit);
+        } finally {
+            retireDestroyed();
+        }
     }
 
     /**
@@ -268,7 +281,11 @@ public final class PluginHost<S> implements AutoCloseable {
      * class loader and jar copy are closed. See {@link ModuleLoader#unload(Object)}.
      */
     public UnloadResult unload(String name) throws InterruptedException {
-        return modules.unload(name);
+        try {
+            return modules.unload(name);
+        } finally {
+            retireDestroyed();
+        }
     }
 
     /**
@@ -290,6 +307,7 @@ public final class PluginHost<S> implements AutoCloseable {
             done = true;
             return r;
         } finally {
+            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -308,6 +326,7 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
+            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -325,6 +344,7 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
+            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -410,6 +430,7 @@ public final class PluginHost<S> implements AutoCloseable {
         try {
             modules.close();
         } finally {
+            retireDestroyed();
             grace.close();
             try {
                 Files.deleteIfExists(copies); // empty unless a plugin stayed loaded
@@ -504,21 +525,45 @@ public final class PluginHost<S> implements AutoCloseable {
                 + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped));
     }
 
+    /**
+     * The instance's destroy: closes the service. Its class loader is closed by
+     * {@link #retireDestroyed()} on the same thread once the unload or upgrade has finished, so
+     * that an upgrade's new version is live before the old loader's files are closed.
+     */
     private void destroy(Plugin<S> p) throws Exception {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        try {
-            if (p.service instanceof AutoCloseable) {
-                t.setContextClassLoader(p.loader);
+        RETIRING.get().add(p); // first: the loader is closed even if the service's close throws
+        if (p.service instanceof AutoCloseable) {
+            Thread t = Thread.currentThread();
+            ClassLoader previous = t.getContextClassLoader();
+            t.setContextClassLoader(p.loader);
+            try {
                 ((AutoCloseable) p.service).close();
+            } finally {
+                t.setContextClassLoader(previous);
             }
-        } finally {
-            t.setContextClassLoader(previous);
-            grace.synchronize(); // escaped objects used inside sections of grace() are done
+        }
+    }
+
+    /**
+     * Closes the class loaders of the plugins this thread destroyed, after one grace period of
+     * {@link #grace()} (escaped objects used inside its sections are done), deletes their jar
+     * copies and starts watching for their collection. Runs before unload, upgrade and close return.
+     */
+    private void retireDestroyed() {
+        List<Plugin<?>> mine = RETIRING.get();
+        if (mine.isEmpty()) {
+            return;
+        }
+        List<Plugin<?>> batch = new ArrayList<>(mine);
+        mine.clear();
+        grace.synchronize();
+        for (Plugin<?> p : batch) {
             try {
                 p.loader.close();
-            } finally {
                 Files.deleteIfExists(p.copy);
+            } catch (IOException e) {
+                logFailure(null, e);
+            } finally {
                 watch.retire(p.name, p.loader, p.service.getClass());
             }
         }
@@ -542,6 +587,6 @@ public final class PluginHost<S> implements AutoCloseable {
 
     private static void logFailure(Runnable action, Throwable failure) {
         System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
-                "a deferred action of a plugin host failed", failure);
+                "closing an unloaded plugin's class loader failed", failure);
     }
 }
