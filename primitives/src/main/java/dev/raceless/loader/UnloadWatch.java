@@ -21,7 +21,8 @@ final class UnloadWatch {
      * Implementation notes.
      *
      * One Cleaner (one daemon thread) for all hosts of the JVM, started on first use, and the
-     * JDK's shared delay scheduler of CompletableFuture for the checks: a host owns no thread, so
+     * JDK's shared delay scheduler of CompletableFuture for the checks (batched: at most one scan
+     * per check period, see Batch): a host owns no thread, so
      * dropping it without close() leaves none behind. Nothing registered here refers to the host
      * or strongly to the loader: the cleaning action completes a future, the check holds a
      * WeakReference (and a probe class through another one) and the listener.
@@ -40,6 +41,7 @@ final class UnloadWatch {
     private final AtomicLong retired = new AtomicLong();
     private final AtomicLong collected = new AtomicLong();
     private final ConcurrentHashMap<Object, Retired> live = new ConcurrentHashMap<>();
+    private final Batch batch;
 
     /** A retired loader, weakly. */
     private static final class Retired {
@@ -57,6 +59,7 @@ final class UnloadWatch {
     UnloadWatch(Duration checkAfter, BiConsumer<? super String, ? super List<LeakFinding>> listener) {
         this.checkAfter = checkAfter;
         this.listener = listener;
+        this.batch = new Batch(checkAfter, listener);
     }
 
     /** Watches a loader that was just closed; probe is a class it defined (for the JDBC scan). */
@@ -75,26 +78,58 @@ final class UnloadWatch {
         });
         pending.merge(plugin, gone, (previous, next) -> previous.isDone() ? next : CompletableFuture.allOf(previous, next));
         if (!checkAfter.isZero() && !checkAfter.isNegative()) {
-            BiConsumer<? super String, ? super List<LeakFinding>> to = listener;
+            Batch b = batch;
             CompletableFuture.delayedExecutor(checkAfter.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
                 if (!gone.isDone()) {
-                    check(r, to);
+                    b.due(r);
                 }
             });
         }
     }
 
-    private static void check(Retired r, BiConsumer<? super String, ? super List<LeakFinding>> to) {
-        ClassLoader l = r.loader.get();
-        if (l == null) {
-            return; // collected; the cleaner runs soon
+    /**
+     * The loaders whose check time has passed, scanned together at most once per check period:
+     * a scan stops every thread for a moment (Thread.getAllStackTraces is a safepoint), so a host
+     * that retires a loader every 50 ms must not scan every 50 ms. Refers to no host.
+     */
+    private static final class Batch {
+        final Duration period;
+        final BiConsumer<? super String, ? super List<LeakFinding>> to;
+        final java.util.concurrent.ConcurrentLinkedQueue<Retired> due = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+        volatile long lastScan = System.nanoTime() - Long.MAX_VALUE / 2;
+
+        Batch(Duration period, BiConsumer<? super String, ? super List<LeakFinding>> to) {
+            this.period = period;
+            this.to = to;
         }
-        List<LeakFinding> findings = LeakScan.scan(r.plugin, l, r.probe.get());
-        l = null; // hold it no longer than the scan
-        try {
-            to.accept(r.plugin, findings);
-        } catch (RuntimeException | Error e) {
-            System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING, "a leak listener threw", e);
+
+        void due(Retired r) {
+            due.add(r);
+            if (scheduled.compareAndSet(false, true)) {
+                long wait = Math.max(0L, lastScan + period.toNanos() - System.nanoTime());
+                CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(this::scan);
+            }
+        }
+
+        private void scan() {
+            lastScan = System.nanoTime();
+            scheduled.set(false);
+            java.util.Map<String, List<LeakFinding>> byPlugin = new java.util.TreeMap<>();
+            for (Retired r; (r = due.poll()) != null; ) {
+                ClassLoader l = r.loader.get();
+                if (l != null) { // else collected; its cleaner runs soon
+                    byPlugin.computeIfAbsent(r.plugin, k -> new java.util.ArrayList<>())
+                            .addAll(LeakScan.scan(r.plugin, l, r.probe.get()));
+                }
+            }
+            for (java.util.Map.Entry<String, List<LeakFinding>> e : byPlugin.entrySet()) {
+                try {
+                    to.accept(e.getKey(), e.getValue());
+                } catch (RuntimeException | Error failure) {
+                    System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING, "a leak listener threw", failure);
+                }
+            }
         }
     }
 
@@ -133,7 +168,9 @@ final class UnloadWatch {
     }
 
     static void log(String plugin, List<LeakFinding> findings) {
-        System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING, findings.isEmpty()
+        // no holder found is usually no GC yet: not worth a warning
+        System.getLogger("dev.raceless.loader").log(findings.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                findings.isEmpty()
                 ? "the class loader of unloaded plugin " + plugin + " is still reachable; no known holder found "
                         + "(perhaps no GC ran yet, or an object of the plugin's escaped into the host)"
                 : "the class loader of unloaded plugin " + plugin + " is still reachable; likely holders: " + findings);
