@@ -258,7 +258,12 @@ public final class PluginHost<S> implements AutoCloseable {
         }
     }
 
-    /** Unloads plugin {@code name} without blocking; see {@link ModuleLoader#tryUnload(Object)}. */
+    /**
+     * Unloads plugin {@code name} if no call is in flight; never waits for calls (see
+     * {@link ModuleLoader#tryUnload(Object)}). When it unloads, it closes the class loader before
+     * returning, after a grace period of {@link #grace()}: it waits for sections of that domain,
+     * which are short or absent unless the caller uses them.
+     */
     public UnloadResult tryUnload(String name) {
         try {
             return modules.tryUnload(name);
