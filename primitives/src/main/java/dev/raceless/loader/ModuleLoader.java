@@ -66,7 +66,7 @@ import java.util.function.Function;
  * <p><b>Memory consistency effects.</b> Actions in {@code init} (and {@code start}) happen-before
  * every call through a handle of that instance. Actions in every call happen-before
  * {@code destroy}, and {@code destroy}'s actions happen-before the load of the next instance of the
- * key (jcstress {@code RequestVsUnload}).
+ * key, also across a reload (jcstress {@code RequestVsUnload}, {@code RequestVsReload}).
  *
  * <p><b>Sample usage.</b>
  * <pre> {@code

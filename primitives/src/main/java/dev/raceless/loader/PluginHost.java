@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.jar.JarFile;
 import java.util.zip.ZipException;
@@ -57,6 +60,12 @@ import java.util.zip.ZipException;
  * libraries inside the plugin that look classes up through it find the plugin's own; threads the
  * plugin starts inherit it.
  *
+ * <p><b>Proof of unload.</b> {@link #whenCollected(String)} completes once the class loaders of
+ * the plugin's unloaded instances have been garbage collected. A class loader still reachable
+ * after a configurable time is reported with its likely holders ({@link LeakFinding}: threads the
+ * plugin left running, threads with its context class loader, {@code Timer}s, JDBC drivers,
+ * {@code java.util.logging} handlers and levels, MBeans); {@link #findLeaks(String)} looks at once.
+ *
  * <p><b>Lifecycle.</b> A service that implements {@link AutoCloseable} is closed in {@code destroy}.
  * A closed host refuses every new load with {@link IllegalStateException}.
  *
@@ -78,9 +87,12 @@ public final class PluginHost<S> implements AutoCloseable {
      * A Plugin (class loader + service instance + private jar copy) is the module type of a
      * ModuleLoader keyed by plugin name; all the race-freedom comes from there, and upgrade is
      * ModuleLoader.reload with the upgraded jar recorded in `sources` first (and put back if the
-     * reload changed nothing). destroy closes the service if it is AutoCloseable, waits one grace
-     * period of the host's GraceDomain, closes the class loader and deletes the private copy, all
-     * on the unloading thread: unload returns with the files closed. (An earlier version queued the
+     * reload changed nothing). destroy closes the service if it is AutoCloseable and notes the
+     * plugin in a thread-local list; when the ModuleLoader call returns (destroy runs on the
+     * calling thread), retireDestroyed waits one grace period of the host's GraceDomain, closes
+     * the class loaders and deletes the private copies: unload and upgrade return with the files
+     * closed, and an upgrade's requests waiting for the new version do not wait for the old
+     * loader's files as well. (An earlier version queued the
      * close with callAfterGrace: the files stayed open for an unknown time after unload, and every
      * host that ever unloaded a plugin owned an action thread.)
      *
@@ -141,6 +153,8 @@ public final class PluginHost<S> implements AutoCloseable {
     }
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
+    /** Plugins this thread destroyed whose class loader is still to be closed; see retireDestroyed. */
+    private static final ThreadLocal<List<Plugin<?>>> RETIRING = ThreadLocal.withInitial(ArrayList::new);
 
     private final Class<S> serviceType;
     private final Function<? super String, ? extends Path> jars;
@@ -149,6 +163,10 @@ public final class PluginHost<S> implements AutoCloseable {
     private final ModuleLoader<String, Plugin<S>> modules;
     private final ConcurrentHashMap<String, Path> sources = new ConcurrentHashMap<>();
     private final Path copies;
+    private final UnloadWatch watch;
+
+    /** How long an unloaded plugin's class loader may stay reachable before the default host reports it. */
+    public static final Duration DEFAULT_LEAK_CHECK = Duration.ofSeconds(30);
 
     /**
      * Creates a host whose plugins' class loaders have {@code serviceType}'s class loader as their
@@ -169,6 +187,21 @@ public final class PluginHost<S> implements AutoCloseable {
      */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style) {
+        this(serviceType, jars, parent, style, DEFAULT_LEAK_CHECK, UnloadWatch::log);
+    }
+
+    /**
+     * Creates a host that reports unloaded plugins whose class loader is still reachable after
+     * {@code leakCheck}: it looks for the likely holders ({@link LeakFinding}) and passes the
+     * plugin's name and what it found (perhaps nothing) to {@code leaks}, on a shared JDK thread.
+     * The default host logs them through {@link System.Logger} after {@link #DEFAULT_LEAK_CHECK}.
+     *
+     * @param leakCheck zero or negative: never check
+     */
+    public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
+                      ModuleLoader.Style style, Duration leakCheck,
+                      BiConsumer<? super String, ? super List<LeakFinding>> leaks) {
+        this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"), Objects.requireNonNull(leaks, "leaks"));
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
         this.jars = Objects.requireNonNull(jars, "jars");
         Objects.requireNonNull(style, "style");
@@ -225,14 +258,27 @@ public final class PluginHost<S> implements AutoCloseable {
         }
     }
 
-    /** Unloads plugin {@code name} without blocking; see {@link ModuleLoader#tryUnload(Object)}. */
+    /**
+     * Unloads plugin {@code name} if no call is in flight; never waits for calls (see
+     * {@link ModuleLoader#tryUnload(Object)}). When it unloads, it closes the class loader before
+     * returning, after a grace period of {@link #grace()}: it waits for sections of that domain,
+     * which are short or absent unless the caller uses them.
+     */
     public UnloadResult tryUnload(String name) {
-        return modules.tryUnload(name);
+        try {
+            return modules.tryUnload(name);
+        } finally {
+            retireDestroyed();
+        }
     }
 
     /** Unloads plugin {@code name}, waiting at most {@code timeout} for calls in flight. */
     public UnloadResult tryUnload(String name, long timeout, TimeUnit unit) throws InterruptedException {
-        return modules.tryUnload(name, timeout, unit);
+        try {
+            return modules.tryUnload(name, timeout, unit);
+        } finally {
+            retireDestroyed();
+        }
     }
 
     /**
@@ -240,7 +286,11 @@ public final class PluginHost<S> implements AutoCloseable {
      * class loader and jar copy are closed. See {@link ModuleLoader#unload(Object)}.
      */
     public UnloadResult unload(String name) throws InterruptedException {
-        return modules.unload(name);
+        try {
+            return modules.unload(name);
+        } finally {
+            retireDestroyed();
+        }
     }
 
     /**
@@ -262,6 +312,7 @@ public final class PluginHost<S> implements AutoCloseable {
             done = true;
             return r;
         } finally {
+            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -280,6 +331,7 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
+            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -297,6 +349,7 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
+            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -320,6 +373,40 @@ public final class PluginHost<S> implements AutoCloseable {
         } else {
             sources.replace(name, jar, previous);
         }
+    }
+
+    /**
+     * A future completed once the class loader of every instance of plugin {@code name} unloaded
+     * (or upgraded away) before this call has been garbage collected: the proof that unloading
+     * freed it. Completed at once if there was none. It never completes while the plugin's classes
+     * are still reachable; {@link #findLeaks(String)} says what holds them.
+     */
+    public CompletableFuture<Void> whenCollected(String name) {
+        return watch.whenCollected(Objects.requireNonNull(name, "name"));
+    }
+
+    /** {@link #whenCollected(String)} for every plugin unloaded before this call. */
+    public CompletableFuture<Void> whenAllCollected() {
+        return watch.whenAllCollected();
+    }
+
+    /**
+     * Looks now for the likely holders of the class loaders of unloaded instances of plugin
+     * {@code name} that have not been collected yet (threads, timers, JDBC drivers, logging,
+     * MBeans; see {@link LeakFinding.Kind}). Empty if none is found (or all were collected).
+     */
+    public List<LeakFinding> findLeaks(String name) {
+        return watch.findLeaks(Objects.requireNonNull(name, "name"));
+    }
+
+    /** The number of plugin class loaders this host has closed (one per unload or upgrade that destroyed an instance). */
+    public long retiredLoaders() {
+        return watch.retired();
+    }
+
+    /** The number of those class loaders that have been garbage collected. */
+    public long collectedLoaders() {
+        return watch.collected();
     }
 
     /** The grace domain whose grace period precedes closing an unloaded plugin's class loader. */
@@ -348,6 +435,7 @@ public final class PluginHost<S> implements AutoCloseable {
         try {
             modules.close();
         } finally {
+            retireDestroyed();
             grace.close();
             try {
                 Files.deleteIfExists(copies); // empty unless a plugin stayed loaded
@@ -442,21 +530,46 @@ public final class PluginHost<S> implements AutoCloseable {
                 + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped));
     }
 
+    /**
+     * The instance's destroy: closes the service. Its class loader is closed by
+     * {@link #retireDestroyed()} on the same thread once the unload or upgrade has finished, so
+     * that an upgrade's new version is live before the old loader's files are closed.
+     */
     private void destroy(Plugin<S> p) throws Exception {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        try {
-            if (p.service instanceof AutoCloseable) {
-                t.setContextClassLoader(p.loader);
+        RETIRING.get().add(p); // first: the loader is closed even if the service's close throws
+        if (p.service instanceof AutoCloseable) {
+            Thread t = Thread.currentThread();
+            ClassLoader previous = t.getContextClassLoader();
+            t.setContextClassLoader(p.loader);
+            try {
                 ((AutoCloseable) p.service).close();
+            } finally {
+                t.setContextClassLoader(previous);
             }
-        } finally {
-            t.setContextClassLoader(previous);
-            grace.synchronize(); // escaped objects used inside sections of grace() are done
+        }
+    }
+
+    /**
+     * Closes the class loaders of the plugins this thread destroyed, after one grace period of
+     * {@link #grace()} (escaped objects used inside its sections are done), deletes their jar
+     * copies and starts watching for their collection. Runs before unload, upgrade and close return.
+     */
+    private void retireDestroyed() {
+        List<Plugin<?>> mine = RETIRING.get();
+        if (mine.isEmpty()) {
+            return;
+        }
+        List<Plugin<?>> batch = new ArrayList<>(mine);
+        mine.clear();
+        grace.synchronize();
+        for (Plugin<?> p : batch) {
             try {
                 p.loader.close();
-            } finally {
                 Files.deleteIfExists(p.copy);
+            } catch (IOException e) {
+                logFailure(null, e);
+            } finally {
+                watch.retire(p.name, p.loader, p.service.getClass());
             }
         }
     }
@@ -479,6 +592,6 @@ public final class PluginHost<S> implements AutoCloseable {
 
     private static void logFailure(Runnable action, Throwable failure) {
         System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
-                "a deferred action of a plugin host failed", failure);
+                "closing an unloaded plugin's class loader failed", failure);
     }
 }

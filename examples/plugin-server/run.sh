@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the plugin-server demo (and the library it needs) and runs it:
+#   examples/plugin-server/run.sh --seconds N [--clients N] [--period-ms N]
+# Prints the figures; exits non-zero on any failed or wrong-version request, an old class loader
+# not collected, or open files that grew.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+./mvnw -B -q -pl examples/plugin-server -am package -DskipTests -Djcstress.skip=true -Dstress.skip=true
+exec java -Xmx512m -jar "$here/target/plugin-server.jar" "$@"
