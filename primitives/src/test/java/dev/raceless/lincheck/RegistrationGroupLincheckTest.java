@@ -85,6 +85,6 @@ public class RegistrationGroupLincheckTest {
 
     @Test
     void groupIsALinearizableStateMachineWithOneReportPerMember() {
-        LincheckRuns.modelCheck(RegistrationGroupSpec.class, 8, 200).check(RegistrationGroupLincheckTest.class);
+        LincheckRuns.modelCheck(RegistrationGroupSpec.class, 8, 100).check(RegistrationGroupLincheckTest.class);
     }
 }
