@@ -77,7 +77,8 @@ public final class Registration<T> implements AutoCloseable {
      *
      * Invariants:
      *   1. Only the claim owner moves the UseCount to GOING or back, reopens or repairs it, and
-     *      only while it owns the claim. (A try owner that was taken over may still be inside its
+     *      only while it owns the claim. The one exception: anyone who finds a COMMITTED claim
+     *      may call shutdown() to help it take effect (already()); COMMITTED never rolls back. (A try owner that was taken over may still be inside its
      *      tryShutdown; by UseCount's rules that either ends the life or leaves it to the
      *      shutdown() of the owner that took over.)
      *   2. A timed owner cancels its shutdown only after CASing TRYING -> ROLLING_BACK, so a
@@ -98,8 +99,8 @@ public final class Registration<T> implements AutoCloseable {
      * cannot be taken over, so no member's own call can win one of them.
      *
      * Stray releases. A deregistration that finds the count negative (UseCount throws) repairs it
-     * with one hand-off acquire() per missing release, while it owns the claim exclusively and the
-     * count is LIVE again (repair()). The deficit is read with estimate(), which sums releases
+     * with the missing acquires, while it owns the claim exclusively and the
+     * count is LIVE again (UseCount.repair()). The deficit is read by a sum that takes releases
      * before acquires, so with correct use elsewhere it is never more than the stray releases not
      * yet compensated: the repair never adds a use that nobody holds. Open: a second stray
      * release racing the repair, one that found the count closing and so is compensated by
@@ -176,14 +177,39 @@ public final class Registration<T> implements AutoCloseable {
         uses.release();
     }
 
-    /** Whether the registration is still registered and not being deregistered. */
+    /**
+     * Whether the registration admits calls: registered, and no deregistration has begun refusing
+     * them. Follows the use count, which is what a {@link #tryAcquire()} consults, so the two
+     * agree (Lincheck {@code RegistrationLincheckTest}); a deregistration that has claimed the
+     * registration but not yet shut its count reports {@code true} for that instant.
+     */
     public boolean isRegistered() {
-        return claim == REGISTERED && uses.state() == UseCount.State.LIVE;
+        return uses.state() == UseCount.State.LIVE;
     }
 
-    /** Whether a deregistration has completed: the service will never be called again. */
+    /**
+     * Whether a deregistration has taken effect: no call is running and none can start, ever. The
+     * removal from the registry and the report of the deregistering call may still be a few
+     * instructions behind.
+     */
     public boolean isDeregistered() {
-        return claim == DEREGISTERED;
+        int c = claim;
+        if (c == DEREGISTERED) {
+            return true;
+        }
+        // A DEAD count is final under every owner but a group's attempt, which may reopen it.
+        // The claim read first: if it was not GROUP then, a DEAD count read after belongs to an
+        // owner that will complete (only a GROUP owner reopens, and it cannot have claimed since:
+        // the claim is not REGISTERED). A REGISTERED claim with a DEAD count cannot be seen.
+        if (c == GROUP || c == REGISTERED) {
+            return false;
+        }
+        UseCount.State s = uses.state();
+        // A committed count that is GOING with no use held is over as well: GOING refuses new
+        // uses, a hand-off needs a holder, and COMMITTED never rolls back. UseCount's shutdown of
+        // an idle count passes through such a GOING for an instant before it reaches DEAD; this
+        // keeps that instant from showing here (estimate() is never too small under correct use).
+        return s == UseCount.State.DEAD || c == COMMITTED && s == UseCount.State.GOING && uses.estimate() == 0;
     }
 
     // ---------------------------------------------------------------- the variants
@@ -211,8 +237,7 @@ public final class Registration<T> implements AutoCloseable {
         }
         // Busy. Our tryShutdown left the count LIVE, unless a blocking call took over (claim is
         // COMMITTED and its shutdown() made the count GOING): then it is theirs to finish.
-        return CLAIM.compareAndSet(this, TRYING, REGISTERED) ? DeregisterResult.BUSY
-                : DeregisterResult.ALREADY_DEREGISTERED;
+        return CLAIM.compareAndSet(this, TRYING, REGISTERED) ? DeregisterResult.BUSY : already();
     }
 
     /**
@@ -262,6 +287,7 @@ public final class Registration<T> implements AutoCloseable {
      */
     public DeregisterResult deregister() {
         if (!commit()) {
+            already();
             removed.join();
             return DeregisterResult.ALREADY_DEREGISTERED;
         }
@@ -278,6 +304,7 @@ public final class Registration<T> implements AutoCloseable {
      */
     public CompletableFuture<DeregisterResult> deregisterAsync() {
         if (!commit()) {
+            already();
             return removed.thenApply(v -> DeregisterResult.ALREADY_DEREGISTERED);
         }
         shutdownCommitted("deregisterAsync()");
@@ -334,10 +361,14 @@ public final class Registration<T> implements AutoCloseable {
         return complete(COMMITTED);
     }
 
-    /** Whether another call owns or finished a deregistration (a group's claim was refused). */
+    /** Whether another call owns or finished a deregistration (a group's claim was refused); helps it as already() does. */
     boolean isTakenByOther() {
         int c = claim;
-        return c == COMMITTED || c == DEREGISTERED;
+        if (c == COMMITTED || c == DEREGISTERED) {
+            already();
+            return true;
+        }
+        return false;
     }
 
     void awaitRemoved() {
@@ -376,7 +407,7 @@ public final class Registration<T> implements AutoCloseable {
     /** A timed owner gave up: undo its shutdown, unless taken over or finished first. */
     private DeregisterResult rollBack() {
         if (!CLAIM.compareAndSet(this, TRYING, ROLLING_BACK)) {
-            return DeregisterResult.ALREADY_DEREGISTERED; // a blocking call took over: it finishes
+            return already(); // a blocking call took over: it finishes
         }
         if (uses.cancelShutdown()) {
             claim = REGISTERED;
@@ -391,7 +422,7 @@ public final class Registration<T> implements AutoCloseable {
      */
     private DeregisterResult complete(int owned) {
         if (!CLAIM.compareAndSet(this, owned, DEREGISTERED)) {
-            return DeregisterResult.ALREADY_DEREGISTERED;
+            return already();
         }
         registry.remove(this);
         removed.complete(null);
@@ -400,7 +431,26 @@ public final class Registration<T> implements AutoCloseable {
 
     private DeregisterResult refused() {
         int c = claim;
-        return c == COMMITTED || c == DEREGISTERED ? DeregisterResult.ALREADY_DEREGISTERED : DeregisterResult.BUSY;
+        return c == COMMITTED || c == DEREGISTERED ? already() : DeregisterResult.BUSY;
+    }
+
+    /**
+     * Reports ALREADY_DEREGISTERED to a caller that found another call committed, after helping
+     * that commit take effect: the committed owner CASes its claim first and shuts the count
+     * down just after, and in between calls would still get in although this caller was told the
+     * registration is going (Lincheck RegistrationLincheckTest found that window). shutdown() is
+     * idempotent, and a COMMITTED claim never rolls back (invariant 4), so any thread may make
+     * it; a stray release it meets is left to the owner, which repairs it.
+     */
+    private DeregisterResult already() {
+        if (claim == COMMITTED) {
+            try {
+                uses.shutdown();
+            } catch (IllegalStateException misuseLeftToTheOwner) {
+                // the owner's own shutdown finds the same negative count and repairs it
+            }
+        }
+        return DeregisterResult.ALREADY_DEREGISTERED;
     }
 
     // ---------------------------------------------------------------- stray releases
@@ -442,11 +492,7 @@ public final class Registration<T> implements AutoCloseable {
      * nobody holds. At least one: the caller saw a negative count.
      */
     private long repair() {
-        long missing = Math.max(1, -uses.estimate());
-        for (long i = 0; i < missing; i++) {
-            uses.acquire();
-        }
-        return missing;
+        return uses.repair(); // UseCount's way out: adds exactly the missing acquires
     }
 
     private IllegalStateException misuseFound(String operation, IllegalStateException misuse) {

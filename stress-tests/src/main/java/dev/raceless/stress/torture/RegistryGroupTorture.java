@@ -1,0 +1,198 @@
+package dev.raceless.stress.torture;
+
+import dev.raceless.registry.DeregisterResult;
+import dev.raceless.registry.Registration;
+import dev.raceless.registry.RegistrationGroup;
+import dev.raceless.registry.Registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Registry groups deregistered against calls. Each round builds a module of four registrations in
+ * four registries, lets two caller threads call into them, and races the group's
+ * {@code tryDeregisterAll} or {@code deregisterAll} against one member's own deregistration
+ * (blocking, async, non-blocking, or timed with a timeout of a few microseconds).
+ *
+ * <p>Errors: a call that runs after a {@code DEREGISTERED} report for its service; two
+ * {@code DEREGISTERED} reports for one registration (a group's counts for each member); a
+ * registration that stays registered after a blocking variant returned; a stall nobody injected.
+ * Fault: now and then a thread takes a use and dies without releasing it; the deregistration must
+ * then be reported as stalled after the threshold (never hang), and the run releases that use on
+ * the dead thread's behalf to go on.
+ */
+final class RegistryGroupTorture implements TortureScenario {
+    private static final int MEMBERS = 4;
+
+    /** One module's services: a call checks, on entry and exit, that no DEREGISTERED was reported. */
+    static final class Service {
+        volatile boolean deregistered;
+        final AtomicInteger reports = new AtomicInteger();
+    }
+
+    /** The round's registries, published to the callers. */
+    private volatile List<Registry<Service>> registries = List.of();
+    /** The member whose use a dead thread holds this round, until rescued; deregisterer thread only. */
+    private Registration<Service> dead;
+
+    @Override
+    public String name() {
+        return "registry";
+    }
+
+    @Override
+    public List<Thread> threads(Torture t) {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            threads.add(new Thread(() -> callers(t), "torture-registry-caller-" + i));
+        }
+        threads.add(new Thread(() -> deregisterer(t), "torture-registry-deregisterer"));
+        return threads;
+    }
+
+    private void callers(Torture t) {
+        while (t.running()) {
+            for (Registry<Service> registry : registries) {
+                registry.forEach(s -> {
+                    if (s.deregistered) {
+                        t.error("call after DEREGISTERED", "a call entered a service reported deregistered");
+                    }
+                    Thread.onSpinWait();
+                    if (s.deregistered) {
+                        t.error("call after DEREGISTERED", "a call was running when its service was reported deregistered");
+                    }
+                });
+                t.op("registry call round");
+            }
+        }
+    }
+
+    private void deregisterer(Torture t) {
+        long round = 0;
+        while (t.running()) {
+            round++;
+            List<Registry<Service>> regs = new ArrayList<>();
+            RegistrationGroup group = new RegistrationGroup();
+            List<Registration<Service>> members = new ArrayList<>();
+            for (int i = 0; i < MEMBERS; i++) {
+                Registry<Service> reg = new Registry<>();
+                regs.add(reg);
+                members.add(group.add(reg.register(new Service())));
+            }
+            registries = regs;
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            Registration<Service> target = members.get(random.nextInt(MEMBERS));
+            dead = null;
+            if (round % 64 == 0) { // fault: a thread takes a use and dies holding it
+                dead = members.get(random.nextInt(MEMBERS));
+                Registration<Service> victim = dead;
+                Thread holder = new Thread(() -> {
+                    if (!victim.tryAcquire()) {
+                        t.error("refused call", "a fresh registration refused a call");
+                    }
+                }, "torture-registry-dies-holding-a-use");
+                holder.start();
+                try {
+                    holder.join();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                t.fault("thread died holding a registry use");
+            }
+            int variant = random.nextInt(4);
+            CompletableFuture<DeregisterResult> own = CompletableFuture.supplyAsync(() -> individual(target, variant));
+            boolean tryAll = random.nextBoolean();
+            long start = System.nanoTime();
+            CompletableFuture<DeregisterResult> groupCall = CompletableFuture.supplyAsync(
+                    () -> tryAll ? group.tryDeregisterAll() : group.deregisterAll());
+            DeregisterResult g = await(t, groupCall, tryAll ? "tryDeregisterAll" : "deregisterAll");
+            t.latency(tryAll ? "registry tryDeregisterAll" : "registry deregisterAll", System.nanoTime() - start);
+            if (g == DeregisterResult.DEREGISTERED) {
+                for (Registration<Service> m : members) {
+                    report(t, m);
+                }
+            }
+            DeregisterResult mine = await(t, own, "member variant " + variant);
+            if (mine == DeregisterResult.DEREGISTERED) {
+                report(t, target);
+            }
+            t.op("registry round (group " + (tryAll ? "try" : "blocking") + ")");
+            // End of round: make sure every member goes, whoever ends up doing it.
+            for (Registration<Service> m : members) {
+                long s = System.nanoTime();
+                DeregisterResult r = await(t, m.deregisterAsync(), "final deregisterAsync");
+                t.latency("registry deregisterAsync", System.nanoTime() - s);
+                if (r == DeregisterResult.DEREGISTERED) {
+                    report(t, m);
+                }
+                if (!m.isDeregistered()) {
+                    t.error("still registered", m + " after a deregistration completed");
+                }
+            }
+            if (dead != null) {
+                t.error("injected stall not reported", dead + " was deregistered while a dead thread held a use");
+            }
+        }
+    }
+
+    private static DeregisterResult individual(Registration<Service> r, int variant) {
+        try {
+            switch (variant) {
+                case 0:
+                    return r.deregister();
+                case 1:
+                    return r.deregisterAsync().join();
+                case 2:
+                    return r.tryDeregister();
+                default:
+                    return r.tryDeregister(ThreadLocalRandom.current().nextInt(4), TimeUnit.MICROSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DeregisterResult.BUSY;
+        }
+    }
+
+    private static void report(Torture t, Registration<Service> r) {
+        Service s = r.service();
+        s.deregistered = true;
+        if (s.reports.incrementAndGet() > 1) {
+            t.error("two DEREGISTERED reports", r + " was reported deregistered twice");
+        }
+    }
+
+    /**
+     * Waits for a deregistration; past the stall threshold reports a stall. If a thread died
+     * holding a use of {@code dead}, that stall was injected: release its use on its behalf (a
+     * release from another thread is legal) and wait again. Otherwise the stall is an error.
+     */
+    private DeregisterResult await(Torture t, CompletableFuture<DeregisterResult> f, String what) {
+        for (int attempt = 0;; attempt++) {
+            try {
+                return f.get(t.stallNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (dead != null && !dead.isDeregistered() && !dead.isRegistered()) {
+                    System.out.println("stall: " + what + " waits for " + dead + ", whose use is held by a dead thread");
+                    t.fault("stall reported");
+                    dead.release(); // rescue: the dead holder's release, made for it
+                    dead = null;
+                } else if (attempt > 3) {
+                    t.error("unexplained stall", what + " did not finish within " + (attempt + 1) + " thresholds");
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException e) {
+                t.error("deregistration threw", what + ": " + e.getCause());
+                return null;
+            }
+        }
+    }
+}
