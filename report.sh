@@ -6,6 +6,9 @@
 #   ./report.sh --preset smoke       CI: one short iteration, 2 threads; proves it still runs
 #   ./report.sh --include REGEX      only the benchmarks whose name matches (repeatable)
 #   ./report.sh --out DIR            write under DIR (default: results/, which git ignores)
+#   ./report.sh --jdk22 PATH         the JDK 22+ on which the read-side benchmarks run again, forced
+#                                    FENCED and forced ASYMMETRIC (default: $RACELESS_JDK22, else the
+#                                    newest in /usr/lib/jvm; none: skip)
 #   ./report.sh --render DIR         redraw DIR's README.md and charts from its files, run nothing
 #   ./report.sh --help               every option
 #

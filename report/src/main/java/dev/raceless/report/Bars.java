@@ -20,6 +20,11 @@ import java.util.stream.Collectors;
  * has no confidence interval in JMH's output: its interval is the lowest to the highest median
  * of the measurement iterations. Without an interval (a single iteration) nothing holds.
  *
+ * <p><b>Read-side flavours.</b> A bar whose benchmarks carry {@code [readside=fenced]} or
+ * {@code [readside=asymmetric]} is judged on the rows of that flavoured run (the JDK 22+ forks
+ * forced to the flavour, see {@link Flavours}); a bar without one is judged on the default run
+ * only, never on flavoured rows.
+ *
  * <p><b>Adding or renaming a bar.</b> Change the name constants or add one line to
  * {@link #ALL}; the report's bar table, its wording and its verdicts follow.
  *
@@ -63,6 +68,19 @@ final class Bars {
     static final String LOADER_HOT_PATH = "LoaderHotPathBenchmark.acquireRelease";
     /** The bare UseCount pair in the loader's own class: L1/L2 compare within one run. */
     static final String LOADER_USE_COUNT = "LoaderHotPathBenchmark.useCount";
+    /** The peer of ReadSideBenchmark, in the same fork as enterExit. */
+    static final String GRACE_LONG_ADDER = "ReadSideBenchmark.longAdderFlag";
+    /** SampleTime: shutdown() to awaitTermination() with the one use held by another thread. */
+    static final String SHUTDOWN_CROSS_THREAD = "ShutdownLatencyBenchmark.crossThread[uses=1]";
+
+    /** A benchmark name restricted to the results of one flavoured run ({@link Flavours}). */
+    static String in(String flavour, String bench) {
+        if (flavour == null) {
+            return bench;
+        }
+        String tag = Measurement.READ_SIDE_PARAM + "=" + flavour;
+        return bench.endsWith("]") ? bench.substring(0, bench.length() - 1) + "," + tag + "]" : bench + "[" + tag + "]";
+    }
 
     /** An allocation per operation shows as ≥ 16 B/op; below this is JMH's own per-iteration
      *  garbage spread over millions of operations (it grows when the machine is loaded). */
@@ -130,8 +148,56 @@ final class Bars {
             // Loader: the hot path against the bare UseCount pair
             new Bar("L1", "Loader", Kind.TIME_RATIO_AT_MOST, LOADER_HOT_PATH, 1, LOADER_USE_COUNT, 1, 1.5),
             new Bar("L2", "Loader", Kind.TIME_RATIO_AT_MOST, LOADER_HOT_PATH, 2, LOADER_USE_COUNT, 2, 1.5),
-            new Bar("L3", "Loader", Kind.ALLOC_AT_MOST, LOADER_HOT_PATH, ANY, null, ANY, ZERO_ALLOC_BYTES)
+            new Bar("L3", "Loader", Kind.ALLOC_AT_MOST, LOADER_HOT_PATH, ANY, null, ANY, ZERO_ALLOC_BYTES),
+
+            // Read side, default run (JDK 17: FENCED): the bars FENCED adds to G1-G8
+            new Bar("F1", "Read side FENCED, default JDK", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 1, GRACE_LONG_ADDER, 1, 1.5),
+            new Bar("F2", "Read side FENCED, default JDK", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 2, GRACE_LONG_ADDER, 2, 1.5),
+            new Bar("F3", "Read side FENCED, default JDK", Kind.MEDIAN_AT_MOST_NS, SHUTDOWN_CROSS_THREAD, ANY, null, ANY, 50_000),
+
+            // Read side, forced ASYMMETRIC on a JDK 22+ (the rows marked readside=asymmetric)
+            flavoured("A1", "asymmetric", Kind.FASTER_BY_AT_LEAST, USE_COUNT, 1, LONG_ADDER, 3.0),
+            flavoured("A2", "asymmetric", Kind.FASTER_BY_AT_LEAST, USE_COUNT, 2, LONG_ADDER, 3.0),
+            flavoured("A3", "asymmetric", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 1, GRACE_LONG_ADDER, 3.0),
+            flavoured("A4", "asymmetric", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 2, GRACE_LONG_ADDER, 3.0),
+            flavoured("A5a", "asymmetric", Kind.SCALES_AT_LEAST, USE_COUNT, 4, USE_COUNT, 0.8),
+            flavoured("A5b", "asymmetric", Kind.SCALES_AT_LEAST, USE_COUNT, 8, USE_COUNT, 0.8),
+            flavoured("A6a", "asymmetric", Kind.SCALES_AT_LEAST, GRACE_ENTER_EXIT, 4, GRACE_ENTER_EXIT, 0.8),
+            flavoured("A6b", "asymmetric", Kind.SCALES_AT_LEAST, GRACE_ENTER_EXIT, 8, GRACE_ENTER_EXIT, 0.8),
+            flavoured("A7", "asymmetric", Kind.MEDIAN_AT_MOST_NS, GRACE_SYNC_NO_READERS, ANY, null, 10_000),
+            flavoured("A8", "asymmetric", Kind.MEDIAN_AT_MOST_NS, GRACE_SYNC_SHORT_READERS, ANY, null, 50_000),
+            flavoured("A9", "asymmetric", Kind.MEDIAN_AT_MOST_NS, SHUTDOWN_CROSS_THREAD, ANY, null, 50_000),
+            flavoured("A10", "asymmetric", Kind.ALLOC_AT_MOST, USE_COUNT, ANY, null, ZERO_ALLOC_BYTES),
+            flavoured("A11", "asymmetric", Kind.ALLOC_AT_MOST, GRACE_ENTER_EXIT, ANY, null, ZERO_ALLOC_BYTES),
+            flavoured("A12", "asymmetric", Kind.ALLOC_AT_MOST, LOADER_HOT_PATH, ANY, null, ZERO_ALLOC_BYTES),
+
+            // Read side, forced FENCED on the same JDK 22+ (the rows marked readside=fenced)
+            flavoured("J1", "fenced", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 1, GRACE_LONG_ADDER, 1.5),
+            flavoured("J2", "fenced", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 2, GRACE_LONG_ADDER, 1.5),
+            flavoured("J3a", "fenced", Kind.SCALES_AT_LEAST, USE_COUNT, 4, USE_COUNT, 0.8),
+            flavoured("J3b", "fenced", Kind.SCALES_AT_LEAST, USE_COUNT, 8, USE_COUNT, 0.8),
+            flavoured("J4a", "fenced", Kind.SCALES_AT_LEAST, GRACE_ENTER_EXIT, 4, GRACE_ENTER_EXIT, 0.8),
+            flavoured("J4b", "fenced", Kind.SCALES_AT_LEAST, GRACE_ENTER_EXIT, 8, GRACE_ENTER_EXIT, 0.8),
+            flavoured("J5", "fenced", Kind.MEDIAN_AT_MOST_NS, GRACE_SYNC_NO_READERS, ANY, null, 1_000),
+            flavoured("J6", "fenced", Kind.MEDIAN_AT_MOST_NS, GRACE_SYNC_SHORT_READERS, ANY, null, 50_000),
+            flavoured("J7", "fenced", Kind.MEDIAN_AT_MOST_NS, SHUTDOWN_CROSS_THREAD, ANY, null, 50_000),
+            flavoured("J8", "fenced", Kind.ALLOC_AT_MOST, USE_COUNT, ANY, null, ZERO_ALLOC_BYTES),
+            flavoured("J9", "fenced", Kind.ALLOC_AT_MOST, GRACE_ENTER_EXIT, ANY, null, ZERO_ALLOC_BYTES),
+            flavoured("J10", "fenced", Kind.ALLOC_AT_MOST, LOADER_HOT_PATH, ANY, null, ZERO_ALLOC_BYTES)
     );
+
+    /**
+     * A bar on one flavoured run: both benchmarks from the forks forced to {@code flavour} on the
+     * JDK 22+ (so a ratio compares within one JVM kind); {@code other} at the same thread count,
+     * except for SCALES_AT_LEAST, whose other is the 2-thread figure.
+     */
+    private static Bar flavoured(String id, String flavour, Kind kind, String bench, int threads, String other,
+                                 double threshold) {
+        int otherThreads = kind == Kind.SCALES_AT_LEAST ? 2 : threads;
+        String area = "Read side " + flavour.toUpperCase(Locale.ROOT) + ", JDK 22+";
+        return new Bar(id, area, kind, in(flavour, bench), threads, other == null ? null : in(flavour, other),
+                otherThreads, threshold);
+    }
 
     enum Status { HOLDS, MISSED, INCONCLUSIVE, NOT_MEASURED }
 

@@ -110,6 +110,16 @@ final class Markdown {
         row("memory", RunInfo.gib(Long.parseLong(info.get("memory.bytes").isEmpty() ? "0" : info.get("memory.bytes"))));
         row("OS", info.get("os"));
         row("JDK", info.get("jdk.vendor") + " " + info.get("jdk.runtime") + ", " + info.get("jdk.vm"));
+        if (!info.get("readside.default").isEmpty()) {
+            row("read side, default run", info.get("readside.default") + " (as every row below: ReadSide.active() "
+                    + "and reason() in a JVM with the forks' java and options)");
+            for (String id : new String[] {"fenced", "asymmetric"}) {
+                String v = info.get("readside." + id);
+                if (!v.isEmpty()) {
+                    row("read side, `readside=" + id + "` rows", v);
+                }
+            }
+        }
         row("JMH", info.get("jmh.version") + ", with -prof gc (B/op)");
         row("date", info.get("date"));
         row("command", "`" + info.get("command") + "`");
@@ -203,6 +213,13 @@ final class Markdown {
         Suites.Chart kind = suite.chart();
         if (kind == Suites.Chart.AUTO) {
             kind = swept ? Suites.Chart.THROUGHPUT_VS_THREADS : Suites.Chart.LATENCY;
+        }
+        if (ms.stream().anyMatch(m -> !m.flavourKey().isEmpty())) {
+            md.append("Rows marked `[jdk=N,readside=…]` ran again on JDK N, forced to that read-side flavour (only "
+                    + "the methods the read-side bars compare); unmarked rows are the default run")
+                    .append(info.get("readside.default").isEmpty() ? "" : " (" + firstWord(info.get("readside.default"))
+                            + " on JDK " + info.get("jdk.version") + ")")
+                    .append(". Ratios compare rows of one run only.\n\n");
         }
         chart(kind, simple, suite, labels, byLabel, ms, cpus);
 
@@ -337,6 +354,9 @@ final class Markdown {
         md.append('\n');
         for (String r : ours) {
             for (String p : peers) {
+                if (!byLabel.get(r).get(0).flavourKey().equals(byLabel.get(p).get(0).flavourKey())) {
+                    continue; // another JVM, another flavour: not a like-for-like ratio
+                }
                 md.append("| ").append(r).append(" ÷ ").append(p).append(" |");
                 for (int t : threads) {
                     Measurement a = at(byLabel.get(r), t);
@@ -384,6 +404,11 @@ final class Markdown {
     }
 
     // ---- helpers --------------------------------------------------------------------------
+
+    private static String firstWord(String s) {
+        int sp = s.indexOf(' ');
+        return sp < 0 ? s : s.substring(0, sp);
+    }
 
     private static long count(List<Bars.Outcome> outcomes, Bars.Status status) {
         return outcomes.stream().filter(o -> o.status() == status).count();

@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * thread, aggregate throughput across threads, the median of a SampleTime distribution, and B/op.
  *
  * @param benchmark   the full JMH name, {@code package.Class.method} (or {@code .group})
- * @param params      the {@code @Param} values of this result, in name order (empty if none)
+ * @param params      the {@code @Param} values of this result, in name order (empty if none); a
+ *                    result of a flavoured run ({@link Flavours}) also has {@code jdk} (its
+ *                    feature release) and {@code readside} ({@code fenced} or {@code asymmetric}),
+ *                    read from its forks' JVM arguments, so its label and the bars tell it apart
  * @param mode        JMH's short mode name: {@code avgt}, {@code thrpt}, {@code sample}, {@code ss}
  * @param threads     the number of benchmark threads (for {@code @Group}, the whole group)
  * @param score       the primary score, in {@code unit}
@@ -74,6 +77,11 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
             Map<String, Object> r = Json.object(o);
             Map<String, String> params = new TreeMap<>();
             Json.object(r.get("params")).forEach((k, v) -> params.put(k, String.valueOf(v)));
+            String flavour = flavourTag(r.get("jvmArgs"));
+            if (flavour != null) {
+                params.put(READ_SIDE_PARAM, flavour);
+                params.put(JDK_PARAM, jdkMajor(r.get("jdkVersion")));
+            }
             Map<String, Object> primary = Json.object(r.get("primaryMetric"));
             Map<String, Double> percentiles = new LinkedHashMap<>();
             Json.object(primary.get("scorePercentiles")).forEach((k, v) -> percentiles.put(k, Json.number(v)));
@@ -99,6 +107,46 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
                     orNaN(norm.get("scoreError")), iterations));
         }
         return out;
+    }
+
+    /** The pseudo-parameter that names the forced flavour of a flavoured run. */
+    static final String READ_SIDE_PARAM = "readside";
+    /** The pseudo-parameter that names the JDK of a flavoured run. */
+    static final String JDK_PARAM = "jdk";
+
+    /** The value of the report's flavour tag among a result's JVM arguments, or null. */
+    static String flavourTag(Object jvmArgs) {
+        if (!(jvmArgs instanceof List)) {
+            return null;
+        }
+        String prefix = "-D" + Flavours.TAG_PROPERTY + "=";
+        String found = null;
+        for (Object a : (List<?>) jvmArgs) {
+            String s = String.valueOf(a);
+            if (s.startsWith(prefix)) {
+                found = s.substring(prefix.length()); // the last one wins, as for the JVM
+            }
+        }
+        return found;
+    }
+
+    /** "25.0.1" → "25"; "1.8.0_402" → "8". */
+    static String jdkMajor(Object version) {
+        String v = version == null ? "" : String.valueOf(version);
+        String[] parts = v.split("[^0-9]+");
+        if (parts.length == 0 || parts[0].isEmpty()) {
+            return v.isEmpty() ? "?" : v;
+        }
+        return "1".equals(parts[0]) && parts.length > 1 ? parts[1] : parts[0];
+    }
+
+    /**
+     * The flavoured run this result belongs to ("jdk=25,readside=asymmetric"), or "" for the
+     * default run: results compare (ratio tables) only within one of these.
+     */
+    String flavourKey() {
+        String rs = params.get(READ_SIDE_PARAM);
+        return rs == null ? "" : JDK_PARAM + "=" + params.get(JDK_PARAM) + "," + READ_SIDE_PARAM + "=" + rs;
     }
 
     /** The score's 99.9% confidence interval, in {@code unit}. */
@@ -269,7 +317,10 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
     /**
      * Whether this result is the one a bar or a table names: {@code ref} is {@code Class.method}
      * (a suffix of the full name at a dot, so the package may be left out) optionally followed by
-     * parameters that must match, {@code ShutdownLatencyBenchmark.crossThread[uses=1]}.
+     * parameters that must match, {@code ShutdownLatencyBenchmark.crossThread[uses=1]}. A result
+     * of a flavoured run matches only a reference that names its flavour
+     * ({@code UsePairBenchmark.useCount[readside=asymmetric]}): a bar without one is about the
+     * default run.
      */
     boolean matches(String ref) {
         String name = ref;
@@ -284,6 +335,9 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
             }
         }
         if (!(benchmark.equals(name) || benchmark.endsWith("." + name))) {
+            return false;
+        }
+        if (params.containsKey(READ_SIDE_PARAM) && !wanted.containsKey(READ_SIDE_PARAM)) {
             return false;
         }
         for (Map.Entry<String, String> e : wanted.entrySet()) {

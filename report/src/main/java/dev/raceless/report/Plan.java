@@ -34,9 +34,11 @@ final class Plan {
      * @param entries   its benchmark methods selected (by the suite, or by {@code --include})
      * @param threads   the thread count, or null to keep the class's own {@code @Threads}
      * @param include   the JMH include regex that selects exactly {@code entries}
+     * @param flavour   the read-side flavour its forks are forced to, on a JDK 22+; null for the
+     *                  default run (the report's own JDK, the flavour that JVM chooses)
      */
     record Run(Suites.Suite suite, String className, List<BenchmarkListEntry> entries, Integer threads,
-               String include) {
+               String include, Flavours.Flavour flavour) {
 
         String simpleName() {
             return className.substring(className.lastIndexOf('.') + 1);
@@ -44,7 +46,22 @@ final class Plan {
 
         String label() {
             return simpleName() + (threads == null ? " (own @Threads)"
-                    : " @ " + threads + (threads == 1 ? " thread" : " threads"));
+                    : " @ " + threads + (threads == 1 ? " thread" : " threads"))
+                    + (flavour == null ? "" : " [" + flavour.label() + "]");
+        }
+
+        /**
+         * The forks' jvmArgsAppend for a flavoured run: the class's own {@code @Fork(jvmArgsAppend)}
+         * (an option set here would replace it) followed by the flavour's options; null for the
+         * default run, which keeps the class's annotation as it is.
+         */
+        List<String> jvmArgsAppend() {
+            if (flavour == null) {
+                return null;
+            }
+            List<String> args = new ArrayList<>(entries.get(0).getJvmArgsAppend().orElse(List.of()));
+            args.addAll(flavour.jvmArgs());
+            return args;
         }
 
         /** One fork per benchmark method and @Param combination (before -f). */
@@ -78,8 +95,12 @@ final class Plan {
 
         /** The same run as a plain JMH command line, for the report's "how to reproduce". */
         String jmhCommand(Preset.Settings s) {
+            String fork = "";
+            if (flavour != null) {
+                fork = " -jvm " + flavour.java() + " -jvmArgsAppend '" + String.join(" ", jvmArgsAppend()) + "'";
+            }
             return "java -jar jmh-benchmarks/target/benchmarks.jar '" + include + "'"
-                    + (threads == null ? "" : " -t " + threads) + " " + s.flags() + " -prof gc";
+                    + (threads == null ? "" : " -t " + threads) + " " + s.flags() + " -prof gc" + fork;
         }
     }
 
@@ -93,9 +114,18 @@ final class Plan {
 
     /**
      * The plan for these includes (empty: every registered suite run by default, and every other
-     * class in {@link Suites#DEFAULT_PACKAGES}) and this thread sweep.
+     * class in {@link Suites#DEFAULT_PACKAGES}) and this thread sweep, without flavoured runs.
      */
     static Plan build(List<String> includes, List<Integer> sweep) {
+        return build(includes, sweep, List.of(), false);
+    }
+
+    /**
+     * The plan, then for each flavour (a JDK 22+ set, see {@link Flavours}) the read-side classes
+     * of {@link Suites#BOTH_FLAVOURS} that the includes select, again, forced to that flavour.
+     * {@code smoke}: only the first raceless method of each flavoured class.
+     */
+    static Plan build(List<String> includes, List<Integer> sweep, List<Flavours.Flavour> flavours, boolean smoke) {
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream());
         OutputFormat silent = OutputFormatFactory.createFormatInstance(devNull, VerboseMode.SILENT);
         BenchmarkList list = BenchmarkList.defaultList();
@@ -135,10 +165,30 @@ final class Plan {
             String include = include(cls, entries, entries.size() == methodsPerClass.get(cls));
             if (suite.sweepThreads()) {
                 for (int t : sweep) {
-                    runs.add(new Run(suite, cls, entries, t, include));
+                    runs.add(new Run(suite, cls, entries, t, include, null));
                 }
             } else {
-                runs.add(new Run(suite, cls, entries, null, include));
+                runs.add(new Run(suite, cls, entries, null, include, null));
+            }
+        }
+        List<Run> main = new ArrayList<>(runs);
+        for (Flavours.Flavour f : flavours) {
+            for (Run r : main) {
+                Suites.Flavoured fl = Suites.flavoured(r.className());
+                if (fl == null) {
+                    continue;
+                }
+                List<String> methods = new ArrayList<>(smoke ? fl.ours().subList(0, 1) : fl.ours());
+                if (!smoke && (r.threads() == null || r.threads() <= Suites.FLAVOURED_PEER_MAX_THREADS)) {
+                    methods.addAll(fl.peers());
+                }
+                List<BenchmarkListEntry> entries = r.entries().stream()
+                        .filter(e -> methods.contains(e.getUsername().substring(r.className().length() + 1)))
+                        .collect(Collectors.toList());
+                if (!entries.isEmpty()) {
+                    runs.add(new Run(r.suite(), r.className(), entries, r.threads(),
+                            include(r.className(), entries, false), f));
+                }
             }
         }
         for (Suites.Suite s : Suites.ALL) {

@@ -35,6 +35,11 @@ import java.util.stream.Collectors;
  * so it can say which benchmark runs, how many are left and about how long that takes. Every
  * call adds {@code -prof gc} and keeps each class's {@code @Fork(jvmArgsAppend = ...)}: options
  * set here never replace the forked JVM's arguments.
+ *
+ * <p><b>Both read-side flavours.</b> When a JDK 22+ is found ({@code --jdk22 PATH}, or see
+ * {@link Flavours}), the read-side benchmarks of {@link Suites#BOTH_FLAVOURS} run again on it,
+ * forced FENCED and forced ASYMMETRIC; the machine table states the flavour each kind of fork
+ * had, asked of a probe JVM with the same java and options.
  */
 public final class Report {
     /* Implementation notes: the report is two steps with a file boundary between them. Measure:
@@ -87,7 +92,16 @@ public final class Report {
     private static int measure(Args a, String[] args) throws IOException, InterruptedException {
         RunInfo info = RunInfo.ofThisMachine();
         List<Integer> sweep = a.threads != null ? a.threads : a.preset.threadCounts(info.cpus());
-        Plan plan = Plan.build(a.includes, sweep);
+        List<String> flavourNotes = new ArrayList<>();
+        List<Flavours.Flavour> flavours;
+        try {
+            flavours = flavours(a, info, flavourNotes);
+        } catch (IllegalArgumentException e) {
+            System.err.println("report: " + e.getMessage());
+            return 2;
+        }
+        Plan plan = Plan.build(a.includes, sweep, flavours, a.preset == Preset.SMOKE);
+        plan.notes.addAll(flavourNotes);
         if (plan.runs.isEmpty()) {
             System.err.println("report: no benchmark matches " + (a.includes.isEmpty() ? "the default suites"
                     : String.join(", ", a.includes)) + ". List them with: java -jar jmh-benchmarks/target/benchmarks.jar -l");
@@ -122,6 +136,10 @@ public final class Report {
             settings.applyTo(b);
             if (run.threads() != null) {
                 b.threads(run.threads());
+            }
+            if (run.flavour() != null) {
+                b.jvm(run.flavour().java());
+                b.jvmArgsAppend(run.jvmArgsAppend().toArray(new String[0]));
             }
             runHoldingLock(new Runner(b.build(), progress));
             progress.finishRun();
@@ -180,6 +198,32 @@ public final class Report {
                     + "kept: redraw with ./report.sh --render " + dir);
         }
         return exit;
+    }
+
+    /**
+     * The flavoured sets to run (see {@link Flavours}), each probed first; the probes' answers go
+     * into {@code info} (the machine table), and a set that cannot run is left out with a note.
+     */
+    private static List<Flavours.Flavour> flavours(Args a, RunInfo info, List<String> notes) {
+        Flavours.Probe main = Flavours.probeDefault();
+        info.set("readside.default", main.toString());
+        Path jdk = Flavours.findJdk22(a.jdk22);
+        if (jdk == null) {
+            notes.add("no JDK " + Flavours.MIN_MAJOR + "+ found (--jdk22 PATH or " + Flavours.ENV
+                    + "): the read-side benchmarks run in the default JVM's flavour only");
+            return List.of();
+        }
+        List<Flavours.Flavour> out = new ArrayList<>();
+        for (Flavours.Flavour f : Flavours.forJdk(jdk)) {
+            Flavours.Probe p = Flavours.probe(f);
+            info.set("readside." + f.id(), p + "; `" + f.java() + " " + String.join(" ", f.jvmArgs()) + "`");
+            if (p.available() && p.active().equalsIgnoreCase(f.id())) {
+                out.add(f);
+            } else {
+                notes.add(f.label() + ": unavailable here (" + p.reason() + "); its runs are left out");
+            }
+        }
+        return out;
     }
 
     /** Runs one Runner; if another JMH run on this machine holds JMH's lock, waits for it. */
@@ -251,6 +295,12 @@ public final class Report {
                 info.get("jdk.vendor"), info.get("jdk.version"));
         System.out.printf(Locale.ROOT, "JMH settings: %s -prof gc; thread counts for swept classes: %s%n",
                 settings.flags(), sweep);
+        System.out.println("read side of the forks: default JVM " + info.get("readside.default"));
+        for (String id : new String[] {"fenced", "asymmetric"}) {
+            if (!info.get("readside." + id).isEmpty()) {
+                System.out.println("  " + id + " set: " + info.get("readside." + id));
+            }
+        }
         System.out.println("plan:");
         for (Plan.Run r : plan.runs) {
             System.out.printf(Locale.ROOT, "  %-50s %3d benchmark(s)  ~%s%n", r.label(), r.forkUnits(),
@@ -268,7 +318,7 @@ public final class Report {
     static final class Args {
         static final String USAGE = String.join("\n",
                 "usage: ./report.sh [--preset quick|full|smoke] [--include REGEX]... [--threads 1,2,4,8]",
-                "                   [--out DIR] [--dry-run] [--render RESULTS_DIR] [--help]",
+                "                   [--jdk22 PATH|none] [--out DIR] [--dry-run] [--render RESULTS_DIR] [--help]",
                 "",
                 "Runs the JMH benchmarks of raceless and its peers and writes",
                 "DIR/<date>-<cpu>-<jdk>/ (DIR defaults to results/, which git ignores): README.md (machine, command,",
@@ -276,7 +326,7 @@ public final class Report {
                 "jmh-result.json, footprint.md and run.properties. A second run on the same day, machine",
                 "and JDK replaces those files.",
                 "",
-                "  --preset quick    default: 2 warmup + 3 measurement iterations, 1 fork, fitted to ~7 min",
+                "  --preset quick    default: 2 warmup + 3 measurement iterations, 1 fork, fitted to ~8 min",
                 "  --preset full     each class's own @Warmup/@Measurement, 3 forks (tens of minutes)",
                 "  --preset smoke    one 200 ms iteration at 2 threads: proves it runs (CI), measures nothing",
                 "  --include REGEX   only benchmarks whose full name matches (JMH's rule: find, not match);",
@@ -284,6 +334,10 @@ public final class Report {
                 "                    classes left out by default (the prototypes) run only when an include",
                 "                    matches the start of their name (--include Proto)",
                 "  --threads LIST    thread counts for swept classes (default 1,2,4,... up to max(8, 2 x CPUs))",
+                "  --jdk22 PATH      a JDK 22+ (home or bin/java) on which the read-side benchmarks run again,",
+                "                    forced FENCED and forced ASYMMETRIC (--enable-native-access=ALL-UNNAMED);",
+                "                    default: $" + Flavours.ENV + ", else this JDK if 22+, else the newest in",
+                "                    /usr/lib/jvm; none: only the default run",
                 "  --out DIR         write under DIR instead of results/ (docs/results: the committed reports)",
                 "  --dry-run         print the plan and its estimated time, run nothing",
                 "  --render DIR      redraw README.md and the charts from DIR's jmh-result.json, run nothing",
@@ -294,6 +348,8 @@ public final class Report {
         List<Integer> threads;
         String out = DEFAULT_OUT;
         String render;
+        /** --jdk22: a JDK home or bin/java, "none", or null (find one). */
+        String jdk22;
         boolean dryRun;
         boolean help;
 
@@ -350,6 +406,9 @@ public final class Report {
                         break;
                     case "--out":
                         a.out = value != null ? value : next(args, ++i, arg);
+                        break;
+                    case "--jdk22":
+                        a.jdk22 = value != null ? value : next(args, ++i, arg);
                         break;
                     case "--render":
                         a.render = value != null ? value : next(args, ++i, arg);

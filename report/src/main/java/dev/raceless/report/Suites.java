@@ -109,6 +109,39 @@ final class Suites {
     );
 
     /**
+     * A read-side benchmark class that runs again in each flavour on a JDK 22+ ({@link Flavours}).
+     * Only the methods the flavour bars and the side-by-side comparison need, to keep the quick
+     * preset in its budget: {@code ours} at every thread count of the sweep, {@code peers} at 1
+     * and 2 threads (the bars compare at those), and in the smoke preset only the first of
+     * {@code ours}.
+     *
+     * @param classRegex the benchmark class (whole match over its full name)
+     * @param ours       raceless methods
+     * @param peers      the peers they are compared with in the same fork set
+     */
+    record Flavoured(String classRegex, List<String> ours, List<String> peers) {
+        boolean matches(String className) {
+            return Pattern.compile(classRegex).matcher(className).matches();
+        }
+    }
+
+    /** Peers of a flavoured class run up to this many threads. */
+    static final int FLAVOURED_PEER_MAX_THREADS = 2;
+
+    /** The read-side benchmarks, run in both flavours when a JDK 22+ is installed. */
+    static final List<Flavoured> BOTH_FLAVOURS = List.of(
+            new Flavoured(REFCOUNT + "UsePairBenchmark", List.of("useCount"), List.of("longAdderFlag")),
+            new Flavoured(GRACE + "ReadSideBenchmark", List.of("enterExit"), List.of("longAdderFlag")),
+            new Flavoured(LOADER + "LoaderHotPathBenchmark", List.of("acquireRelease"), List.of("useCount")),
+            new Flavoured(GRACE + "SynchronizeBenchmark", List.of("noReaders", "shortReaders"), List.of()),
+            new Flavoured(REFCOUNT + "ShutdownLatencyBenchmark", List.of("crossThread"), List.of()));
+
+    /** The flavoured entry for a class, or null. */
+    static Flavoured flavoured(String className) {
+        return BOTH_FLAVOURS.stream().filter(f -> f.matches(className)).findFirst().orElse(null);
+    }
+
+    /**
      * What a benchmarked counter guarantees when used as a module's use count, for the chart
      * legends: an <em>exact zero test</em> (reading zero means no use is held, so unloading is
      * safe) and <em>refusal after shutdown</em> (a take fails once shutdown has begun). Only a
