@@ -5,15 +5,15 @@
 #   ./torture.sh --seconds 60
 #   ./torture.sh --minutes 10 [--stall-seconds 2]
 # JAVA_HOME selects the JDK (default: the one on the PATH). Builds the stress-tests jar first
-# (offline if the dependencies are cached; set TORTURE_ONLINE=1 to let Maven download).
+# (set TORTURE_OFFLINE=1 to keep Maven off the network when the dependencies are cached).
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ $# -eq 0 ]; then
   echo "usage: ./torture.sh --seconds N | --minutes N [--stall-seconds S]" >&2
   exit 2
 fi
-offline=-o
-[ "${TORTURE_ONLINE:-0}" = 1 ] && offline=
+offline=
+[ "${TORTURE_OFFLINE:-0}" = 1 ] && offline=-o
 ./mvnw -B -q $offline -pl stress-tests -am package -DskipTests -Djcstress.skip=true -Dstress.skip=true
 java=java
 [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
