@@ -37,22 +37,22 @@ public final class LeakFinding {
         this.advice = Objects.requireNonNull(advice, "advice");
     }
 
-    /** The kind of holder. */
+    /** {@return the kind of holder found} */
     public Kind kind() {
         return kind;
     }
 
-    /** The plugin whose class loader is held. */
+    /** {@return the name of the plugin whose class loader is held} */
     public String plugin() {
         return plugin;
     }
 
-    /** The holding object, described (for example {@code thread "poller" (id 42)}). */
+    /** {@return the holding object, described (for example {@code thread "poller" (id 42)})} */
     public String holder() {
         return holder;
     }
 
-    /** What the plugin should do in its destroy (its {@code close()}) to release it. */
+    /** {@return what the plugin should do in its destroy (its {@code close()}) to release it} */
     public String advice() {
         return advice;
     }

@@ -20,11 +20,19 @@ public interface Lifecycle<M> {
     /**
      * Makes a fresh instance ready; runs before any call reaches it. If it throws, the instance is
      * discarded (not destroyed) and the request that loaded it sees the error.
+     *
+     * @param module the fresh instance, just made by the loader's factory
+     * @throws Exception if the instance cannot be made ready; the loader wraps it in a
+     *         {@link LoadException}
      */
     default void init(M module) throws Exception {
     }
 
-    /** Four points only: starts, or restarts after a stop that lost the race. */
+    /**
+     * Four points only: starts, or restarts after a stop that lost the race.
+     *
+     * @param module the instance, initialized (or stopped by an unload that lost the race)
+     */
     default void start(M module) {
     }
 
@@ -32,11 +40,19 @@ public interface Lifecycle<M> {
      * Unloading has begun: no new call can reach the module, calls may still be in flight. Three
      * points: there is no way back. Four points: {@link #start} follows if the unload loses the
      * race, before any new call is let in.
+     *
+     * @param module the instance being unloaded
      */
     default void stop(M module) {
     }
 
-    /** The last call has returned and none can start: free everything. */
+    /**
+     * The last call has returned and none can start: free everything.
+     *
+     * @param module the instance being unloaded; it is never called again
+     * @throws Exception if freeing fails; the loader reports it and the unload goes on as if this
+     *         method had returned
+     */
     default void destroy(M module) throws Exception {
     }
 }

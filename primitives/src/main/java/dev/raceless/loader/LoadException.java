@@ -7,7 +7,12 @@ package dev.raceless.loader;
 public final class LoadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception for the module of {@code key}. */
+    /**
+     * Creates the exception for the module of {@code key}.
+     *
+     * @param key the key whose module could not be made
+     * @param cause what the factory or {@code init} threw
+     */
     public LoadException(Object key, Throwable cause) {
         super("loading module " + key + " failed: " + cause, cause);
     }

@@ -171,7 +171,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             uses.shutdown(); // DEAD until init has returned
         }
 
-        /** The module instance. Call only while holding a use. */
+        /** {@return the module instance} Call only while holding a use. */
         public M module() {
             return module;
         }
@@ -228,6 +228,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /**
      * Creates a loader.
      *
+     * @param factory makes a fresh instance for a key
+     * @param lifecycle the points called on each instance
+     * @param style which points an unload uses
      * @param failures receives the key and what a {@code destroy}, {@code stop} or {@code start}
      *        threw (the unload goes on as if it had returned)
      */
@@ -246,6 +249,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * an instance that is unloading: waits for its destroy and returns a fresh one. The caller
      * must {@link Handle#release()}.
      *
+     * @param key the module's key
+     * @return the handle of the live instance, with a use held for the caller
      * @throws LoadException if the factory or {@code init} threw
      * @throws IllegalStateException if the key is not live and the loader is closed
      */
@@ -260,24 +265,32 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /**
      * The live instance for {@code key} with a use taken, or {@code null} if none is live (not
      * loaded, loading, or unloading). Never loads, never blocks.
+     *
+     * @param key the module's key
+     * @return the handle of the live instance with a use held for the caller, or {@code null}
      */
     public Handle<M> tryAcquire(K key) {
         Handle<M> h = loaded.get(Objects.requireNonNull(key, "key"));
         return h != null && h.uses.tryAcquire() ? h : null;
     }
 
-    /** The keys with an instance loaded, loading or unloading (a snapshot). */
+    /** {@return the keys with an instance loaded, loading or unloading (a snapshot)} */
     public Set<K> loadedKeys() {
         return Set.copyOf(loaded.keySet());
     }
 
-    /** Whether a live instance is loaded for {@code key} (a snapshot). */
+    /**
+     * Returns whether a live instance is loaded for {@code key} (a snapshot).
+     *
+     * @param key the module's key
+     * @return {@code true} if the instance of {@code key} is loaded and live
+     */
     public boolean isLoaded(K key) {
         Handle<M> h = loaded.get(Objects.requireNonNull(key, "key"));
         return h != null && h.uses.state() == UseCount.State.LIVE;
     }
 
-    /** Whether {@link #close()} has been called. */
+    /** {@return whether {@link #close()} has been called} */
     public boolean isClosed() {
         return closed;
     }
@@ -387,6 +400,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * {@code BUSY} leaves the instance loaded and live (four points: stopped and started again
      * before any new call could reach it).
      *
+     * @param key the module's key
      * @return {@code UNLOADED}; {@code BUSY} (nothing changed); or {@code NOT_LOADED} (nothing
      *         live: not loaded, still loading, or another unload owns it)
      * @throws IllegalStateException if the instance's count shows a release without a matching
@@ -412,6 +426,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * calls in flight; unloads it if they finish, else takes it back into use and reports
      * {@code BUSY}. Does not wait for another unload or a load in progress: {@code NOT_LOADED}.
      *
+     * @param key the module's key
+     * @param timeout the longest time to wait for the calls in flight
+     * @param unit the unit of {@code timeout}
+     * @return {@code UNLOADED}; {@code BUSY} (the calls in flight did not finish in time; the
+     *         instance is live again); or {@code NOT_LOADED} (nothing live: not loaded, still
+     *         loading, or another unload owns it)
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)}
      * @throws InterruptedException if interrupted while waiting (the instance is taken back into
@@ -436,6 +456,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * if another unload or reload owns it, waits for that one's outcome (and takes over if it
      * gave the instance back).
      *
+     * @param key the module's key
      * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing was loaded, its load failed, or
      *         another unload unloaded it)
      * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)}
@@ -461,6 +482,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * which is live when this method returns. Loads a fresh instance if none is live. Waits for a
      * load in progress, or another unload or reload, to end first.
      *
+     * @param key the module's key
      * @return {@code RELOADED}, or {@code LOADED} if no instance was live
      * @throws LoadException if the factory threw (the old instance serves on, untouched) or the
      *         fresh instance's init or start threw (the key is left unloaded)
@@ -489,7 +511,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * instance; on timeout it takes the old instance back into use and reports {@code BUSY}. Does
      * not wait for another unload or reload or a load in progress: {@code BUSY}.
      *
+     * @param key the module's key
+     * @param timeout the longest time to wait for the calls in flight on the old instance
+     * @param unit the unit of {@code timeout}
+     * @return {@code RELOADED}; {@code LOADED} if no instance was loaded; or {@code BUSY}
+     *         (nothing changed)
      * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws LoadException as {@link #reload(Object)}
+     * @throws IllegalStateException as {@link #reload(Object)}
+     * @throws InterruptedException if interrupted while waiting for calls in flight; the old
+     *         instance serves on, as if this call had not been made
      */
     public ReloadResult tryReload(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = timeoutNanos(timeout, unit);
@@ -500,6 +531,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * {@link #reload(Object)} if no call is in flight on the old instance; never waits for calls
      * or other unloads: {@code BUSY} with nothing changed. The factory, destroy and init run on
      * the calling thread.
+     *
+     * @param key the module's key
+     * @return {@code RELOADED}; {@code LOADED} if no instance was loaded; or {@code BUSY}
+     *         (nothing changed)
+     * @throws LoadException as {@link #reload(Object)}
+     * @throws IllegalStateException as {@link #reload(Object)}
      */
     public ReloadResult tryReload(K key) {
         try {

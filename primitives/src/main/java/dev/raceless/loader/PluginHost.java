@@ -110,7 +110,11 @@ public final class PluginHost<S> implements AutoCloseable {
      * filtering by defining loader keeps the JDK's delegation and still refuses a parent's provider.
      */
 
-    /** A loaded plugin: its class loader and its service. */
+    /**
+     * A loaded plugin: its class loader and its service.
+     *
+     * @param <S> the service interface the plugin provides
+     */
     public static final class Plugin<S> {
         private final String name;
         private final Path jar;
@@ -126,22 +130,22 @@ public final class PluginHost<S> implements AutoCloseable {
             this.service = service;
         }
 
-        /** The plugin's service instance. */
+        /** {@return the plugin's service instance} */
         public S service() {
             return service;
         }
 
-        /** The plugin's own class loader. */
+        /** {@return the plugin's own class loader} */
         public ClassLoader classLoader() {
             return loader;
         }
 
-        /** The plugin's name. */
+        /** {@return the plugin's name} */
         public String name() {
             return name;
         }
 
-        /** The jar this instance was loaded from (it runs from a private copy of it). */
+        /** {@return the jar this instance was loaded from (it runs from a private copy of it)} */
         public Path jar() {
             return jar;
         }
@@ -172,7 +176,9 @@ public final class PluginHost<S> implements AutoCloseable {
      * Creates a host whose plugins' class loaders have {@code serviceType}'s class loader as their
      * parent.
      *
+     * @param serviceType the service interface plugins provide
      * @param jars maps a plugin name to its jar
+     * @throws UncheckedIOException if the directory for the plugins' private jar copies cannot be made
      */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars) {
         this(serviceType, jars, Objects.requireNonNull(serviceType, "serviceType").getClassLoader(),
@@ -182,7 +188,10 @@ public final class PluginHost<S> implements AutoCloseable {
     /**
      * Creates a host.
      *
+     * @param serviceType the service interface plugins provide
+     * @param jars maps a plugin name to its jar
      * @param parent the parent of every plugin class loader (null: the bootstrap loader)
+     * @param style which lifecycle points an unload uses (see {@link ModuleLoader.Style})
      * @throws UncheckedIOException if the directory for the plugins' private jar copies cannot be made
      */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
@@ -196,7 +205,15 @@ public final class PluginHost<S> implements AutoCloseable {
      * plugin's name and what it found (perhaps nothing) to {@code leaks}, on a shared JDK thread.
      * The default host logs them through {@link System.Logger} after {@link #DEFAULT_LEAK_CHECK}.
      *
-     * @param leakCheck zero or negative: never check
+     * @param serviceType the service interface plugins provide
+     * @param jars maps a plugin name to its jar
+     * @param parent the parent of every plugin class loader (null: the bootstrap loader)
+     * @param style which lifecycle points an unload uses (see {@link ModuleLoader.Style})
+     * @param leakCheck how long after an unload a class loader may stay reachable before it is
+     *        reported; zero or negative: never check
+     * @param leaks receives the name of a plugin whose class loader is still reachable and the
+     *        likely holders found
+     * @throws UncheckedIOException if the directory for the plugins' private jar copies cannot be made
      */
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style, Duration leakCheck,
@@ -226,6 +243,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * The live plugin {@code name} with a use taken, loading it if needed (see
      * {@link ModuleLoader#acquire}). End the use with {@link ModuleLoader.Handle#release()}.
      *
+     * @param name the plugin's name
+     * @return the handle of the live plugin, with a use held for the caller
      * @throws LoadException if the jar cannot be opened or provides no {@code S} of its own
      * @throws IllegalStateException if the plugin is not live and the host is closed
      */
@@ -237,6 +256,10 @@ public final class PluginHost<S> implements AutoCloseable {
      * Calls {@code fn} with the service of plugin {@code name}, inside a use of it, with the
      * plugin's class loader as the thread's context class loader.
      *
+     * @param <R> the type of the result
+     * @param name the plugin's name
+     * @param fn the function to apply to the plugin's service
+     * @return what {@code fn} returned
      * @throws LoadException if the plugin cannot be loaded
      * @throws IllegalStateException if the plugin is not live and the host is closed
      */
@@ -263,6 +286,12 @@ public final class PluginHost<S> implements AutoCloseable {
      * {@link ModuleLoader#tryUnload(Object)}). When it unloads, it closes the class loader before
      * returning, after a grace period of {@link #grace()}: it waits for sections of that domain,
      * which are short or absent unless the caller uses them.
+     *
+     * @param name the plugin's name
+     * @return {@code UNLOADED}, {@code BUSY} (nothing changed) or {@code NOT_LOADED}, as
+     *         {@link ModuleLoader#tryUnload(Object)}
+     * @throws IllegalStateException on a use count that shows misuse, as
+     *         {@link ModuleLoader#tryUnload(Object)}
      */
     public UnloadResult tryUnload(String name) {
         try {
@@ -272,7 +301,19 @@ public final class PluginHost<S> implements AutoCloseable {
         }
     }
 
-    /** Unloads plugin {@code name}, waiting at most {@code timeout} for calls in flight. */
+    /**
+     * Unloads plugin {@code name}, waiting at most {@code timeout} for calls in flight (see
+     * {@link ModuleLoader#tryUnload(Object, long, TimeUnit)}).
+     *
+     * @param name the plugin's name
+     * @param timeout the longest time to wait for the calls in flight
+     * @param unit the unit of {@code timeout}
+     * @return {@code UNLOADED}, {@code BUSY} (the plugin is live again) or {@code NOT_LOADED}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException on a use count that shows misuse
+     * @throws InterruptedException if interrupted while waiting; the plugin is taken back into
+     *         use, as on a timeout
+     */
     public UnloadResult tryUnload(String name, long timeout, TimeUnit unit) throws InterruptedException {
         try {
             return modules.tryUnload(name, timeout, unit);
@@ -284,6 +325,13 @@ public final class PluginHost<S> implements AutoCloseable {
     /**
      * Unloads plugin {@code name}, waiting for the calls in flight; when it returns the plugin's
      * class loader and jar copy are closed. See {@link ModuleLoader#unload(Object)}.
+     *
+     * @param name the plugin's name
+     * @return {@code UNLOADED}, or {@code NOT_LOADED} if nothing was loaded (or another unload
+     *         unloaded it)
+     * @throws IllegalStateException on a use count that shows misuse
+     * @throws InterruptedException if interrupted while waiting; the plugin is taken back into
+     *         use, as if this call had not been made
      */
     public UnloadResult unload(String name) throws InterruptedException {
         try {
@@ -298,6 +346,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * the class notes); loads it if it is not loaded. When it returns the new version is live and
      * the old one's class loader and jar copy are closed.
      *
+     * @param name the plugin's name
+     * @param jar the jar of the new version; later loads of the plugin use it too
      * @return {@code RELOADED}, or {@code LOADED} if the plugin was not loaded
      * @throws LoadException if the new version cannot be loaded; the old version serves on
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
@@ -320,6 +370,17 @@ public final class PluginHost<S> implements AutoCloseable {
     /**
      * {@link #upgrade(String, Path)}, waiting at most {@code timeout} for the calls in flight on
      * the old version; {@code BUSY} (nothing changed) if they do not finish in time.
+     *
+     * @param name the plugin's name
+     * @param jar the jar of the new version
+     * @param timeout the longest time to wait for the calls in flight on the old version
+     * @param unit the unit of {@code timeout}
+     * @return {@code RELOADED}, {@code LOADED} if the plugin was not loaded, or {@code BUSY}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws LoadException if the new version cannot be loaded; the old version serves on
+     * @throws IllegalStateException if the host is closed
+     * @throws InterruptedException if interrupted while waiting for calls in flight; the old
+     *         version serves on
      */
     public ReloadResult tryUpgrade(String name, Path jar, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(name, "name");
@@ -339,6 +400,12 @@ public final class PluginHost<S> implements AutoCloseable {
     /**
      * {@link #upgrade(String, Path)} if no call is in flight on the old version; never waits for
      * calls: {@code BUSY} with nothing changed.
+     *
+     * @param name the plugin's name
+     * @param jar the jar of the new version
+     * @return {@code RELOADED}, {@code LOADED} if the plugin was not loaded, or {@code BUSY}
+     * @throws LoadException if the new version cannot be loaded; the old version serves on
+     * @throws IllegalStateException if the host is closed
      */
     public ReloadResult tryUpgrade(String name, Path jar) {
         Objects.requireNonNull(name, "name");
@@ -380,12 +447,19 @@ public final class PluginHost<S> implements AutoCloseable {
      * (or upgraded away) before this call has been garbage collected: the proof that unloading
      * freed it. Completed at once if there was none. It never completes while the plugin's classes
      * are still reachable; {@link #findLeaks(String)} says what holds them.
+     *
+     * @param name the plugin's name
+     * @return a future completed once those class loaders have been collected
      */
     public CompletableFuture<Void> whenCollected(String name) {
         return watch.whenCollected(Objects.requireNonNull(name, "name"));
     }
 
-    /** {@link #whenCollected(String)} for every plugin unloaded before this call. */
+    /**
+     * {@link #whenCollected(String)} for every plugin unloaded before this call.
+     *
+     * @return a future completed once the class loaders of all those plugins have been collected
+     */
     public CompletableFuture<Void> whenAllCollected() {
         return watch.whenAllCollected();
     }
@@ -394,22 +468,25 @@ public final class PluginHost<S> implements AutoCloseable {
      * Looks now for the likely holders of the class loaders of unloaded instances of plugin
      * {@code name} that have not been collected yet (threads, timers, JDBC drivers, logging,
      * MBeans; see {@link LeakFinding.Kind}). Empty if none is found (or all were collected).
+     *
+     * @param name the plugin's name
+     * @return the likely holders found, perhaps none
      */
     public List<LeakFinding> findLeaks(String name) {
         return watch.findLeaks(Objects.requireNonNull(name, "name"));
     }
 
-    /** The number of plugin class loaders this host has closed (one per unload or upgrade that destroyed an instance). */
+    /** {@return the number of plugin class loaders this host has closed (one per unload or upgrade that destroyed an instance)} */
     public long retiredLoaders() {
         return watch.retired();
     }
 
-    /** The number of those class loaders that have been garbage collected. */
+    /** {@return the number of closed plugin class loaders that have been garbage collected} */
     public long collectedLoaders() {
         return watch.collected();
     }
 
-    /** The grace domain whose grace period precedes closing an unloaded plugin's class loader. */
+    /** {@return the grace domain whose grace period precedes closing an unloaded plugin's class loader} */
     public GraceDomain grace() {
         return grace;
     }

@@ -134,12 +134,12 @@ public final class Registration<T> implements AutoCloseable {
         this.service = service;
     }
 
-    /** The registered service. */
+    /** {@return the registered service} */
     public T service() {
         return service;
     }
 
-    /** The registry this registration belongs to. */
+    /** {@return the registry this registration belongs to} */
     public Registry<T> registry() {
         return registry;
     }
@@ -182,6 +182,8 @@ public final class Registration<T> implements AutoCloseable {
      * them. Follows the use count, which is what a {@link #tryAcquire()} consults, so the two
      * agree (Lincheck {@code RegistrationLincheckTest}); a deregistration that has claimed the
      * registration but not yet shut its count reports {@code true} for that instant.
+     *
+     * @return {@code true} if a {@link #tryAcquire()} now would succeed
      */
     public boolean isRegistered() {
         return uses.state() == UseCount.State.LIVE;
@@ -191,6 +193,8 @@ public final class Registration<T> implements AutoCloseable {
      * Whether a deregistration has taken effect: no call is running and none can start, ever. The
      * removal from the registry and the report of the deregistering call may still be a few
      * instructions behind.
+     *
+     * @return {@code true} if the registration is deregistered for good
      */
     public boolean isDeregistered() {
         int c = claim;
@@ -219,6 +223,7 @@ public final class Registration<T> implements AutoCloseable {
      * {@code BUSY} with the registration exactly as before. {@code ALREADY_DEREGISTERED} if another
      * deregistration owns or finished it (also if a blocking one took this attempt over).
      *
+     * @return {@code DEREGISTERED}, {@code BUSY} or {@code ALREADY_DEREGISTERED}
      * @throws IllegalStateException if the count shows a {@link #release()} without a call; the
      *         count is repaired and the registration left registered
      */
@@ -244,6 +249,11 @@ public final class Registration<T> implements AutoCloseable {
      * Refuses new calls, and waits at most {@code timeout} for the calls in flight to finish. If
      * they do, deregisters; if not, takes the service back into use and reports {@code BUSY}.
      *
+     * @param timeout the longest time to wait for the calls in flight
+     * @param unit the unit of {@code timeout}
+     * @return {@code DEREGISTERED}; {@code BUSY} (the calls in flight did not finish in time; the
+     *         registration is as before); or {@code ALREADY_DEREGISTERED} if another
+     *         deregistration owns or finished it
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws InterruptedException if interrupted while waiting (the registration is then
      *         restored as on a timeout, unless it became idle first)
@@ -301,6 +311,9 @@ public final class Registration<T> implements AutoCloseable {
      * on the thread that ended it (or at once, on this thread, if none was in flight). A
      * {@link #release()} without a call found on the way is repaired and logged, as by
      * {@link #deregister()}.
+     *
+     * @return a future completed with {@code DEREGISTERED}, or with {@code ALREADY_DEREGISTERED}
+     *         once the deregistration that owns it has finished
      */
     public CompletableFuture<DeregisterResult> deregisterAsync() {
         if (!commit()) {

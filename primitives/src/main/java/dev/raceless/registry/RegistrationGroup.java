@@ -66,6 +66,9 @@ public final class RegistrationGroup {
     /**
      * Adds a registration; returns it, for chaining with {@code register}.
      *
+     * @param <T> the service type of the registration
+     * @param registration the registration to add
+     * @return {@code registration}
      * @throws IllegalArgumentException if it is already a member (a group would then block
      *         itself: its own claim on the first copy refuses the second)
      */
@@ -80,7 +83,7 @@ public final class RegistrationGroup {
         return registration;
     }
 
-    /** The members, in the order added. */
+    /** {@return the members, in the order added (a copy)} */
     public List<Registration<?>> members() {
         return List.copyOf(members);
     }

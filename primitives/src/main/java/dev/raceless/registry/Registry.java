@@ -74,6 +74,7 @@ public final class Registry<T> {
     /**
      * Registers {@code service}: it is called by this registry from now on, until deregistered.
      *
+     * @param service the service to register
      * @return the registration, through which the module deregisters the service
      */
     public Registration<T> register(T service) {
@@ -92,6 +93,8 @@ public final class Registry<T> {
      * Calls {@code action} with every registered service that is not being deregistered, each
      * under a use of its registration. Lock-free; allocates nothing. If {@code action} throws, the
      * use is released and the exception propagates (the remaining services are not called).
+     *
+     * @param action the action to call with each service
      */
     public void forEach(Consumer<? super T> action) {
         Objects.requireNonNull(action, "action");
@@ -112,6 +115,7 @@ public final class Registry<T> {
      * {@code try (Registration<T> r = registry.acquireFirst(f)) { if (r != null) ... }} works: a
      * {@code null} resource is skipped). Lock-free; allocates nothing.
      *
+     * @param filter tests each service in turn, under a use of its registration
      * @return the registration, with a use held; {@code null} if no service qualifies
      */
     public Registration<T> acquireFirst(Predicate<? super T> filter) {
@@ -127,12 +131,12 @@ public final class Registry<T> {
         return null;
     }
 
-    /** The registrations not yet removed (including ones being deregistered), as a snapshot. */
+    /** {@return the registrations not yet removed (including ones being deregistered), as a snapshot} */
     public List<Registration<T>> registrations() {
         return List.of(registrations);
     }
 
-    /** The number of registrations not yet removed. */
+    /** {@return the number of registrations not yet removed} */
     public int size() {
         return registrations.length;
     }
