@@ -25,7 +25,8 @@ final class UseTracker {
 
     /** One use held: who took it, and where. */
     static final class Use extends Throwable {
-        final Thread thread;
+        private static final long serialVersionUID = 1L;
+        final transient Thread thread;
 
         Use(String how) {
             super(how + " on " + Thread.currentThread(), null, false, true);
