@@ -4,6 +4,8 @@ import dev.raceless.refcount.UseCount;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -342,6 +344,31 @@ public final class Registration<T> implements AutoCloseable {
         } catch (IllegalStateException misuse) { // LIVE again; we own the claim exclusively
             repair();
             throw misuseFound("RegistrationGroup.tryDeregisterAll()", misuse);
+        }
+    }
+
+    /**
+     * The group's attempt on all its members at once, under its GROUP claims: one
+     * {@link UseCount#tryShutdownAll} (one heavy barrier for the whole group, not one per member).
+     * All DEAD on success; on {@code false} every count is LIVE. A member found corrupted is
+     * repaired and reported; every count is then LIVE.
+     */
+    static boolean tryStopAll(List<? extends Registration<?>> members) {
+        List<UseCount> counts = new ArrayList<>(members.size());
+        for (Registration<?> r : members) {
+            counts.add(r.uses);
+        }
+        try {
+            return UseCount.tryShutdownAll(counts);
+        } catch (IllegalStateException misuse) { // every count LIVE as it was; we own every claim
+            Registration<?> corrupted = null;
+            for (Registration<?> r : members) {
+                if (r.repair() > 0 && corrupted == null) {
+                    corrupted = r;
+                }
+            }
+            throw (corrupted != null ? corrupted : members.get(0))
+                    .misuseFound("RegistrationGroup.tryDeregisterAll()", misuse);
         }
     }
 

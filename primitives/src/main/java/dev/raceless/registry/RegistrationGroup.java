@@ -37,10 +37,12 @@ public final class RegistrationGroup {
      * Implementation notes.
      *
      * tryDeregisterAll: claim every member with GROUP (a claim nobody can take over, unlike a
-     * try's TRYING; a member's blocking call spins on it), then tryShutdown each in order. The
-     * first that is busy makes the attempt fail: members already stopped are reopened (their
-     * UseCount goes DEAD -> LIVE, a new life, exactly as before but for the instant in between),
-     * claims are released. If all stopped, every member is DEAD at once and each is finished
+     * try's TRYING; a member's blocking call spins on it), then UseCount.tryShutdownAll over every
+     * member's count: all LIVE -> TRYING, one heavy barrier for the whole group (the ASYMMETRIC
+     * read side's membarrier, paid once, not once per member), one count each. A busy member makes
+     * the attempt fail: every count is LIVE again (one a racing last release ended is reopened: a
+     * new life, exactly as before but for the instant in between), claims are released. If all
+     * were idle, every member is DEAD at once and each is finished
      * (GROUP -> DEREGISTERED, removed from its registry). Because no GROUP claim can be taken over,
      * finishing cannot fail, and no member's own call can report DEREGISTERED as well (the
      * earlier design claimed with TRYING; a member's deregister() took the claim over, finished
@@ -109,18 +111,16 @@ public final class RegistrationGroup {
                 return why;
             }
         }
-        for (int stopped = 0; stopped < n; stopped++) {
-            boolean ok;
-            try {
-                ok = members.get(stopped).tryStop();
-            } catch (IllegalStateException misuse) { // that member's count is repaired and LIVE
-                undo(n, stopped);
-                throw misuse;
-            }
-            if (!ok) {
-                undo(n, stopped);
-                return DeregisterResult.BUSY;
-            }
+        boolean ok;
+        try {
+            ok = Registration.tryStopAll(members); // one heavy barrier for the whole group
+        } catch (IllegalStateException misuse) { // the corrupted member is repaired; every count LIVE
+            undo(n, 0);
+            throw misuse;
+        }
+        if (!ok) { // every count LIVE, as it was (UseCount.tryShutdownAll): nothing to reopen
+            undo(n, 0);
+            return DeregisterResult.BUSY;
         }
         for (Registration<?> r : members) { // all DEAD and all ours: remove every one
             r.finishGroup();
