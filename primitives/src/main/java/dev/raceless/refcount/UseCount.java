@@ -132,8 +132,9 @@ public final class UseCount {
      *   GOING --cancelShutdown--> LIVE (same life)
      *   DEAD --reopen--> OPENING --> LIVE (next life)
      *
-     * Counts: counts (internal.ReaderCounts: shared stripes, plus owned slots in ASYMMETRIC) holds
-     * monotonic totals of ups (acquires, including tryAcquire's tentative up) and downs (releases
+     * Counts: stripes (FENCED: internal.Stripes, used directly so the hot path has no extra
+     * indirection) or slots (ASYMMETRIC: internal.ReaderCounts, owned slots plus shared stripes
+     * for virtual threads) hold monotonic totals of ups (acquires, including tryAcquire's tentative up) and downs (releases
      * and back-outs). count() = heavy barrier, then ups - downs with the downs summed first.
      *
      * Invariants:
@@ -235,10 +236,13 @@ public final class UseCount {
     private static final long PHASE_MASK = (1L << PHASE_BITS) - 1;
 
     /** How platform threads count: owned slots without a fence (ASYMMETRIC) or xadd on a stripe. */
-    private static final ReaderCounts.Mode MODE =
-            Flavour.ASYMMETRIC ? ReaderCounts.Mode.RELEASE : ReaderCounts.Mode.SHARED;
+    /** ASYMMETRIC: owned slots with release stores. FENCED: null, the stripes alone (no indirection). */
+    private static final boolean SLOTS = Flavour.ASYMMETRIC;
 
-    private final ReaderCounts counts;
+    /** ASYMMETRIC only: owned slots (and shared stripes for virtual threads). */
+    private final ReaderCounts slots;
+    /** FENCED only: the padded stripes, an xadd on each side. */
+    private final Stripes stripes;
     /** Non-null only with the debug property. */
     private final UseTracker tracker = DEBUG ? new UseTracker() : null;
     /** System.nanoTime() of the last shutdown or tryShutdown that began an end (JFR). */
@@ -264,7 +268,8 @@ public final class UseCount {
      * @throws IllegalArgumentException if {@code stripes} is not a positive power of two
      */
     public UseCount(int stripes) {
-        this.counts = new ReaderCounts(1, stripes, MODE);
+        this.slots = SLOTS ? new ReaderCounts(1, stripes, ReaderCounts.Mode.RELEASE) : null;
+        this.stripes = SLOTS ? null : new Stripes(stripes);
     }
 
     // ---------------------------------------------------------------- taking and releasing
@@ -279,7 +284,7 @@ public final class UseCount {
      * @return {@code true} if a use was taken; the caller must {@link #release()} it
      */
     public boolean tryAcquire() {
-        counts.up(0); // FENCED: xadd, a full fence. ASYMMETRIC: release store; the counter's heavy barrier fences it (Dekker)
+        up(); // FENCED: xadd, a full fence. ASYMMETRIC: release store; the counter's heavy barrier fences it (Dekker)
         if (phase(state) == LIVE) { // pairs with the CAS to TRYING/GOING in (try)shutdown
             if (DEBUG) {
                 tracker.taken();
@@ -303,7 +308,7 @@ public final class UseCount {
             throw new IllegalStateException("acquire() hands on a use the caller holds, but no use of this "
                     + "UseCount is held (debug tracking): take a first use with tryAcquire(); the count was left as it was");
         }
-        counts.up(0); // see tryAcquire
+        up(); // see tryAcquire
         int ph = phase(state);
         if (ph == DEAD || ph == OPENING) {
             backOut();
@@ -330,7 +335,7 @@ public final class UseCount {
             throw new IllegalStateException("release() without a matching acquire (a double release?): no use "
                     + "of this UseCount is held (debug tracking); the count was left as it was");
         }
-        counts.down(0); // xadd, or a release store the counter's heavy barrier fences; then read the state
+        down(); // xadd, or a release store the counter's heavy barrier fences; then read the state
         long s = state;
         if (phase(s) != LIVE) {
             releaseSlow(s);
@@ -440,7 +445,7 @@ public final class UseCount {
     public long repair() {
         long p = count();
         for (long i = p; i < 0; i++) {
-            counts.up(0);
+            up();
         }
         return Math.max(0L, -p);
     }
@@ -486,7 +491,7 @@ public final class UseCount {
         boolean idle = true;
         UseCount negative = null;
         for (int i = 0; i < n; i++) { // 3. count each, downs before ups
-            long p = counts.get(i).counts.pending(0);
+            long p = counts.get(i).sum();
             idle &= p == 0;
             if (p < 0) {
                 negative = counts.get(i);
@@ -730,7 +735,7 @@ public final class UseCount {
      * @return acquires minus releases, releases summed first
      */
     public long estimate() {
-        return counts.pending(0);
+        return sum();
     }
 
     /**
@@ -739,7 +744,7 @@ public final class UseCount {
      * @return the shared stripes (used by every thread in FENCED, by virtual threads in ASYMMETRIC)
      */
     public int stripes() {
-        return counts.stripes();
+        return SLOTS ? slots.stripes() : stripes.stripes();
     }
 
     /**
@@ -754,7 +759,7 @@ public final class UseCount {
     @Override
     public String toString() {
         return "UseCount[" + state() + ", ~" + estimate() + " held, " + stripes() + " stripes, "
-                + counts.slotCount() + " thread slots, " + ReadSide.active() + "]";
+                + (SLOTS ? slots.slotCount() : 0) + " thread slots, " + ReadSide.active() + "]";
     }
 
     // ---------------------------------------------------------------- slow paths
@@ -765,7 +770,7 @@ public final class UseCount {
      * is never misuse, whatever state it finds.
      */
     private void backOut() {
-        counts.down(0);
+        down();
         long s = state;
         if (isClosing(s)) {
             finishIfZero(s);
@@ -783,7 +788,7 @@ public final class UseCount {
     private void releaseSlow(long s) {
         long pending = isClosing(s) ? finishIfZero(s) : count();
         if (pending < 0) {
-            counts.up(0); // compensate: leave the count as it was
+            up(); // compensate: leave the count as it was
             throw negativeCount("release()");
         }
     }
@@ -810,7 +815,29 @@ public final class UseCount {
      */
     private long count() {
         Flavour.heavyBarrier();
-        return counts.pending(0);
+        return sum();
+    }
+
+    /** One up on the caller's slot (ASYMMETRIC) or stripe (FENCED). SLOTS is constant: one branch is compiled. */
+    private void up() {
+        if (SLOTS) {
+            slots.up(0);
+        } else {
+            stripes.up();
+        }
+    }
+
+    private void down() {
+        if (SLOTS) {
+            slots.down(0);
+        } else {
+            stripes.down();
+        }
+    }
+
+    /** Ups minus downs, downs summed first (Piggin-safe), without any barrier. */
+    private long sum() {
+        return SLOTS ? slots.pending(0) : stripes.pending();
     }
 
     /**
