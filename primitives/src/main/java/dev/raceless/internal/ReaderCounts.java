@@ -38,7 +38,8 @@ public final class ReaderCounts {
      *   3. A slot is in the table (a volatile store) before its owner's first up: installation is
      *      sequentially consistent with an updater's later volatile read of the entry.
      *   4. Any up or down may go to the shared stripes instead of a slot: the sums add both kinds.
-     *      So a thread whose entry another live thread owns simply counts there.
+     *      So a thread whose entry another thread owns simply counts there, and looks at the
+     *      owner's liveness (under the monitor) only once per RECHECK_EVERY such calls.
      *
      * Fast path: Thread.currentThread(), its id, one array load, one compare of the slot's owner
      * id, one store. The owner-id read is racy and benign: a thread only ever finds its own id in
@@ -85,6 +86,10 @@ public final class ReaderCounts {
      */
     private final Slot[] table;
     private final int mask;
+    /** Calls that found another thread's entry; plain and racy, it only paces the rechecks. */
+    private int collisions;
+    /** A thread that lost its entry rechecks the owner's liveness once per this many calls. */
+    private static final int RECHECK_EVERY = 1024;
 
     /**
      * @param lanes 1 or 2
@@ -148,8 +153,15 @@ public final class ReaderCounts {
         Thread t = Thread.currentThread();
         long id = t.getId();
         Slot s = table[(int) id & mask]; // a racy read is fine: only t ever installs t's id
-        if (s != null && s.ownerId == id) {
-            return s;
+        if (s != null) {
+            if (s.ownerId == id) {
+                return s;
+            }
+            // Another thread's entry: count on the stripes, and only now and then look whether its
+            // owner died (to adopt the slot), so colliding threads never queue on the monitor.
+            if ((++collisions & (RECHECK_EVERY - 1)) != 0) { // benign race: only a rate
+                return null;
+            }
         }
         return Threads.isVirtual(t) ? null : register(t, id); // a virtual thread never gets a slot
     }
