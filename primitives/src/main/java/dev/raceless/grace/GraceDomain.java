@@ -120,8 +120,11 @@ public final class GraceDomain implements AutoCloseable {
      *   b. current = cur ^ 1: new sections count on the other index, so this grace period never
      *      waits for them (no starvation).
      *   c. drain(cur): every section that began before the call and counted on cur.
-     *   Each drain starts with Flavour.heavyBarrier() (membarrier in ASYMMETRIC, nothing in FENCED)
-     *   before its first scan.
+     *   One Flavour.heavyBarrier() (membarrier in ASYMMETRIC, nothing in FENCED) before (a) serves
+     *   both drains: what the proof below needs is a barrier after the unpublish and before the
+     *   scan that finds an index empty, and the flip orders nothing the barrier must cover (it only
+     *   keeps new sections off the index being drained). Two barriers, one per drain, was the first
+     *   design: 11.5 µs per synchronize() with no readers here, where one membarrier costs about 5.
      *
      * Proof sketch of the rule (UnpublishThenFree, WarmUnpublishThenFree, AsymmetricDekker): the reader does
      * read(current), up(idx), then reads the pointer; the updater unpublishes (a volatile write),
@@ -133,10 +136,12 @@ public final class GraceDomain implements AutoCloseable {
      *   the unpublish and sees the new pointer.
      *   ASYMMETRIC: the up is a release store and the pointer read follows it with no fence; C2
      *   keeps them in program order (a MemBarCPUOrder after every non-plain VarHandle access), so
-     *   only the CPU's store buffer can delay the up. The drain's membarrier returns only after
+     *   only the CPU's store buffer can delay the up. The grace period's membarrier returns only after
      *   every running thread of the process executed a full barrier: if the reader's up was
      *   executed before that barrier it is visible to the scan; if not, the reader's pointer read
      *   comes after it and sees the unpublish, which the updater made before the system call.
+     *   The scan that matters is the last one of the drain of the reader's index, (a) or (c); both
+     *   come after the one barrier, however long (a) waited.
      *   Either way the bad outcome is impossible. A section's exit is a release store read by the
      *   drain's acquire load, so the section's actions happen-before the drain's return.
      *
@@ -230,7 +235,11 @@ public final class GraceDomain implements AutoCloseable {
      */
     public int enter() {
         int idx = current; // volatile read; a stale index is covered by step (a) of a grace period
-        counts.up(idx); // FENCED: volatile store. ASYMMETRIC: release store; drain's membarrier orders it
+        counts.up(idx); // FENCED: volatile store. ASYMMETRIC: release store; the grace period's membarrier orders it
+        return token(idx);
+    }
+
+    private int token(int idx) {
         return DEBUG ? tracker.enter(idx) : tag ^ idx;
     }
 
@@ -243,13 +252,144 @@ public final class GraceDomain implements AutoCloseable {
      *         {@code token} (with the debug property: also if that section has already ended)
      */
     public void exit(int token) {
+        int idx = index(token);
+        counts.down(idx); // release store (or xadd); pairs with drain()'s acquire scan
+        afterExit(idx);
+    }
+
+    /** The index a token carries; throws, leaving the domain as it was, for a token of no enter(). */
+    private int index(int token) {
         int idx = (DEBUG ? tracker.exit(token) : token) ^ tag;
         if ((idx & ~1) != 0) {
             throw badToken(token);
         }
-        counts.down(idx); // release store (or xadd); pairs with drain()'s acquire scan
+        return idx;
+    }
+
+    private void afterExit(int idx) {
         if (drainingIdx == idx) { // pairs with drain()'s publish, barrier, rescan; see the notes
             LockSupport.unpark(waiter); // unpark(null) is a no-op: a benign race with the reset
+        }
+    }
+
+    /**
+     * A view of this domain for the calling thread: the same sections as {@link #enter()} and
+     * {@link #exit(int)}, without finding the thread's slot again on every call. Make one per
+     * thread and keep it where only that thread reaches it (a local variable of a reader loop, a
+     * field of the thread's own task), as with {@link java.util.concurrent.ThreadLocalRandom#current()}:
+     * a call from any other thread throws. Making one may register the thread's slot: do it
+     * outside the hot loop.
+     *
+     * @return a view confined to the calling thread
+     * @see Local
+     */
+    public Local local() {
+        return new Local(this);
+    }
+
+    /**
+     * A thread's own view of a {@link GraceDomain}, made by {@link GraceDomain#local()}: its
+     * {@link #enter()} and {@link #exit(int)} are the domain's, with the thread's slot found once
+     * instead of on every call (the lookup costs about as much as a section's stores). On a
+     * virtual thread, or on a thread that found its slot taken by another live thread, a Local
+     * simply calls the domain.
+     *
+     * <p>Sections entered through a Local are the domain's sections: {@link GraceDomain#synchronize()}
+     * waits for them, and their tokens may be passed to {@link GraceDomain#exit(int)} on any thread
+     * (or a token of the domain's {@code enter()} to this Local's {@code exit} on its thread). The
+     * ordering is the domain's own: the same stores on the same slot (jcstress
+     * {@code LocalUnpublishThenFree} checks the Local's path).
+     *
+     * <p>Confined: every method throws {@link IllegalStateException} when called from a thread other
+     * than the one that made the Local, and leaves the domain as it was. A Local holds its thread
+     * (strongly): do not keep it after the thread ends.
+     */
+    public static final class Local {
+        private final GraceDomain domain;
+        private final Thread owner;
+        /** The owner's slot of the domain; null: every call goes to the domain itself. */
+        private final ReaderCounts.Slot slot;
+
+        private Local(GraceDomain domain) {
+            this.domain = domain;
+            this.owner = Thread.currentThread();
+            this.slot = domain.counts.ownSlot();
+        }
+
+        /**
+         * {@link GraceDomain#enter()}, from the thread that made this Local.
+         *
+         * @return the token to pass to {@link #exit(int)} or {@link GraceDomain#exit(int)}
+         * @throws IllegalStateException if called from another thread; no section was begun
+         */
+        public int enter() {
+            checkOwner("enter()");
+            GraceDomain d = domain;
+            ReaderCounts.Slot s = slot;
+            if (s == null) {
+                return d.enter();
+            }
+            int idx = d.current; // as in GraceDomain.enter()
+            if (MODE == ReaderCounts.Mode.UP_VOLATILE) { // the same store on the same slot as GraceDomain.enter()
+                ReaderCounts.upVolatile(s, idx);
+            } else {
+                ReaderCounts.upRelease(s, idx);
+            }
+            return d.token(idx);
+        }
+
+        /**
+         * {@link GraceDomain#exit(int)}, from the thread that made this Local.
+         *
+         * @param token what the section's {@code enter()} returned
+         * @throws IllegalStateException if called from another thread; the section is still open
+         * @throws IllegalArgumentException as {@link GraceDomain#exit(int)}
+         */
+        public void exit(int token) {
+            checkOwner("exit(int)");
+            GraceDomain d = domain;
+            ReaderCounts.Slot s = slot;
+            if (s == null) {
+                d.exit(token);
+                return;
+            }
+            int idx = d.index(token);
+            ReaderCounts.down(s, idx);
+            d.afterExit(idx);
+        }
+
+        /**
+         * The domain this is a view of.
+         *
+         * @return the domain
+         */
+        public GraceDomain domain() {
+            return domain;
+        }
+
+        /**
+         * The thread that made this Local, the only one that may call it.
+         *
+         * @return the owner thread
+         */
+        public Thread owner() {
+            return owner;
+        }
+
+        private void checkOwner(String operation) {
+            Thread t = Thread.currentThread();
+            if (t != owner) {
+                throw new IllegalStateException(operation + " on a GraceDomain.Local made by thread \""
+                        + owner.getName() + "\", called from thread \"" + t.getName() + "\": a Local is confined "
+                        + "to the thread that made it (call local() on this thread, or call the GraceDomain "
+                        + "itself); the domain was left as it was");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "GraceDomain.Local[thread " + owner.getName()
+                    + (slot == null ? ", no slot of its own" : ", own slot") + ", " + domain + "]";
         }
     }
 
@@ -425,6 +565,7 @@ public final class GraceDomain implements AutoCloseable {
         long s = gpSeq;
         gpSeq = s + 1; // odd: a grace period is in progress; callers arriving now need the next one
         int cur = current;
+        Flavour.heavyBarrier(); // ASYMMETRIC: every up executed before now is visible to both drains' scans
         int r = drain(cur ^ 1, mode, deadline); // (a) late readers of the old index
         if (r == DONE) {
             current = cur ^ 1; // (b) flip: new sections go to the drained index
@@ -447,8 +588,7 @@ public final class GraceDomain implements AutoCloseable {
      * waiter at a time).
      */
     private int drain(int idx, int mode, long deadline) {
-        Flavour.heavyBarrier(); // ASYMMETRIC: every up executed before now is visible to the scan
-        int r = check(idx);
+        int r = check(idx); // after the grace period's heavy barrier (runGracePeriod)
         if (r != TIMED_OUT || mode == NO_WAIT) {
             return r;
         }

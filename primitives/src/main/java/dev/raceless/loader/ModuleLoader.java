@@ -1,5 +1,7 @@
 package dev.raceless.loader;
 
+import dev.raceless.internal.Stalls;
+import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
 import java.lang.invoke.MethodHandles;
@@ -212,6 +214,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private final Style style;
     private final BiConsumer<? super K, ? super Throwable> failures;
     private volatile boolean closed;
+    /** Stall threshold and reporter for the waits of unload and reload; see reportStalls. */
+    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
+    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.loader");
 
     /**
      * Creates a loader whose lifecycle failures (destroy, stop, start) are logged through
@@ -307,7 +312,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 if (closed) {
                     throw closedFor(key);
                 }
-                Handle<M> fresh = new Handle<>(key);
+                Handle<M> fresh = newHandle(key);
                 if (loaded.putIfAbsent(key, fresh) == null) {
                     loadFresh(key, fresh); // throws, leaving nothing behind
                 }
@@ -407,6 +412,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         acquire; the instance stays loaded and live
      */
     public UnloadResult tryUnload(K key) {
+        return Recorded.moduleUnload(this, key, "tryUnload", () -> tryUnloadNow(key));
+    }
+
+    private UnloadResult tryUnloadNow(K key) {
         Handle<M> h = claim(loaded.get(Objects.requireNonNull(key, "key")));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
@@ -439,6 +448,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         interrupt status is kept)
      */
     public UnloadResult tryUnload(K key, long timeout, TimeUnit unit) throws InterruptedException {
+        return Recorded.moduleUnload(this, key, "tryUnload(timeout)", () -> tryUnloadNow(key, timeout, unit));
+    }
+
+    private UnloadResult tryUnloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = timeoutNanos(timeout, unit);
         Handle<M> h = claim(loaded.get(Objects.requireNonNull(key, "key")));
         if (h == null) {
@@ -465,6 +478,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         unloaded and the interrupt status is kept)
      */
     public UnloadResult unload(K key) throws InterruptedException {
+        return Recorded.moduleUnload(this, key, "unload", () -> unloadNow(key));
+    }
+
+    private UnloadResult unloadNow(K key) throws InterruptedException {
         Handle<M> h = claimWaiting(Objects.requireNonNull(key, "key"));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
@@ -492,6 +509,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         instance serves on, as if this call had not been made
      */
     public ReloadResult reload(K key) throws InterruptedException {
+        return Recorded.moduleUnload(this, key, "reload", () -> reloadNow(key));
+    }
+
+    private ReloadResult reloadNow(K key) throws InterruptedException {
         Objects.requireNonNull(key, "key");
         for (;;) {
             Handle<M> h = claimWaiting(key);
@@ -523,6 +544,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         instance serves on, as if this call had not been made
      */
     public ReloadResult tryReload(K key, long timeout, TimeUnit unit) throws InterruptedException {
+        return Recorded.moduleUnload(this, key, "tryReload(timeout)", () -> tryReloadNow(key, timeout, unit));
+    }
+
+    private ReloadResult tryReloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = timeoutNanos(timeout, unit);
         return tryReload(Objects.requireNonNull(key, "key"), TIMED, nanos);
     }
@@ -539,6 +564,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @throws IllegalStateException as {@link #reload(Object)}
      */
     public ReloadResult tryReload(K key) {
+        return Recorded.moduleUnload(this, key, "tryReload", () -> tryReloadNow(key));
+    }
+
+    private ReloadResult tryReloadNow(K key) {
         try {
             return tryReload(Objects.requireNonNull(key, "key"), TRY, 0L);
         } catch (InterruptedException e) {
@@ -569,7 +598,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (closed) {
             throw closedFor(key);
         }
-        Handle<M> fresh = new Handle<>(key);
+        Handle<M> fresh = newHandle(key);
         if (loaded.putIfAbsent(key, fresh) != null) {
             return null;
         }
@@ -589,7 +618,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             revive(key, old);
             throw new LoadException(key, t);
         }
-        Handle<M> fresh = new Handle<>(key);
+        Handle<M> fresh = newHandle(key);
         stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
         publish(key, fresh, next); // throws LoadException, leaving the key unloaded
         return ReloadResult.RELOADED;
@@ -862,6 +891,36 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private static void logFailure(Object key, Throwable failure) {
         System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
                 "a lifecycle point of module " + key + " threw; the unload went on", failure);
+    }
+
+    /**
+     * Sets when an unload or reload that keeps waiting for calls in flight on an instance is
+     * reported: once per wait, after {@code threshold}, through {@code reporter}. The report names
+     * the key, the waiting thread and how long it has waited and, with
+     * {@code -Ddev.raceless.refcount.debug=true}, every call still in flight with the thread and
+     * stack that began it. Applies to instances loaded from now on. The default is 10 s (system
+     * property {@value dev.raceless.internal.Stalls#PROPERTY}, milliseconds) and a WARNING through
+     * the {@link System.Logger} {@code dev.raceless.loader}.
+     *
+     * @param threshold how long a wait may last before it is reported
+     * @param unit the unit of {@code threshold}
+     * @param reporter receives each report, on the waiting thread; it should not block
+     * @throws IllegalArgumentException if {@code threshold} is not positive
+     */
+    public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(reporter, "reporter");
+        long nanos = Stalls.thresholdNanos(threshold, unit);
+        stallReporter = reporter;
+        stallNanos = nanos;
+    }
+
+    /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
+    private Handle<M> newHandle(K key) {
+        Handle<M> h = new Handle<>(key);
+        Consumer<String> reporter = stallReporter;
+        h.uses.reportStalls(stallNanos, TimeUnit.NANOSECONDS, report -> reporter.accept("unload of " + key + ": " + report));
+        return h;
     }
 
     @Override

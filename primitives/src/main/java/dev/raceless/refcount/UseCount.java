@@ -285,6 +285,11 @@ public final class UseCount {
      */
     public boolean tryAcquire() {
         up(); // FENCED: xadd, a full fence. ASYMMETRIC: release store; the counter's heavy barrier fences it (Dekker)
+        return afterUp();
+    }
+
+    /** The rest of a tryAcquire after its up: keep the use if LIVE, else back out. */
+    private boolean afterUp() {
         if (phase(state) == LIVE) { // pairs with the CAS to TRYING/GOING in (try)shutdown
             if (DEBUG) {
                 tracker.taken();
@@ -328,6 +333,13 @@ public final class UseCount {
      *         released a use it did not hold. The count is left as it was.
      */
     public void release() {
+        beforeDown();
+        down(); // xadd, or a release store the counter's heavy barrier fences; then read the state
+        afterDown();
+    }
+
+    /** The misuse checks of a release, before its down: they leave the count as it was. */
+    private void beforeDown() {
         if (isDead(state)) { // before the down: a holder's own life cannot be DEAD, so this is misuse
             throw releaseOnDead();
         }
@@ -335,10 +347,130 @@ public final class UseCount {
             throw new IllegalStateException("release() without a matching acquire (a double release?): no use "
                     + "of this UseCount is held (debug tracking); the count was left as it was");
         }
-        down(); // xadd, or a release store the counter's heavy barrier fences; then read the state
+    }
+
+    /** The rest of a release after its down: a release that finds the count closing may end it. */
+    private void afterDown() {
         long s = state;
         if (phase(s) != LIVE) {
             releaseSlow(s);
+        }
+    }
+
+    // ---------------------------------------------------------------- a thread's own view
+
+    /**
+     * A view of this count for the calling thread: the same uses as {@link #tryAcquire()} and
+     * {@link #release()}, without finding the thread's slot again on every call. Make one per
+     * thread and keep it where only that thread reaches it (a local variable of a worker loop, a
+     * field of the thread's own task), as with {@link java.util.concurrent.ThreadLocalRandom#current()}:
+     * a call from any other thread throws. Making one is cheap but not free (the first one on a
+     * thread may register the thread's slot): do it outside the hot loop.
+     *
+     * @return a view confined to the calling thread
+     * @see Local
+     */
+    public Local local() {
+        return new Local(this);
+    }
+
+    /**
+     * A thread's own view of a {@link UseCount}, made by {@link UseCount#local()}: its
+     * {@link #tryAcquire()} and {@link #release()} are the count's, with the thread's slot found
+     * once instead of on every call. In the {@link ReadSide#ASYMMETRIC ASYMMETRIC} flavour that
+     * saves most of a pair's cost (the slot lookup costs about as much as the stores); in the
+     * {@link ReadSide#FENCED FENCED} flavour, on a virtual thread, or on a thread that found its
+     * slot taken by another live thread, a Local simply calls the count.
+     *
+     * <p>Uses taken through a Local are the count's uses: a shutdown waits for them, and one may be
+     * dropped by {@link UseCount#release()} on any thread (after a hand-off), or taken by the count
+     * and dropped through the Local. The ordering is the count's own (the same stores on the same
+     * slot; jcstress {@code LocalTryAcquireVsShutdown} checks the Local's path).
+     *
+     * <p>Confined: every method throws {@link IllegalStateException} when called from a thread other
+     * than the one that made the Local, and leaves the count as it was. A Local holds its thread
+     * (strongly): do not keep it after the thread ends.
+     */
+    public static final class Local {
+        private final UseCount count;
+        private final Thread owner;
+        /** ASYMMETRIC: the owner's slot of the count. Null: every call goes to the count itself. */
+        private final ReaderCounts.Slot slot;
+
+        private Local(UseCount count) {
+            this.count = count;
+            this.owner = Thread.currentThread();
+            this.slot = SLOTS ? count.slots.ownSlot() : null;
+        }
+
+        /**
+         * {@link UseCount#tryAcquire()}, from the thread that made this Local.
+         *
+         * @return {@code true} if a use was taken; release it (through this Local or the count)
+         * @throws IllegalStateException if called from another thread; nothing was taken
+         */
+        public boolean tryAcquire() {
+            checkOwner("tryAcquire()");
+            UseCount c = count;
+            ReaderCounts.Slot s = slot;
+            if (s == null) {
+                return c.tryAcquire();
+            }
+            ReaderCounts.upRelease(s, 0); // the same release store on the same slot as UseCount.tryAcquire()
+            return c.afterUp();
+        }
+
+        /**
+         * {@link UseCount#release()}, from the thread that made this Local.
+         *
+         * @throws IllegalStateException if called from another thread, or as
+         *         {@link UseCount#release()} throws; the count is left as it was
+         */
+        public void release() {
+            checkOwner("release()");
+            UseCount c = count;
+            ReaderCounts.Slot s = slot;
+            if (s == null) {
+                c.release();
+                return;
+            }
+            c.beforeDown();
+            ReaderCounts.down(s, 0);
+            c.afterDown();
+        }
+
+        /**
+         * The count this is a view of.
+         *
+         * @return the count
+         */
+        public UseCount count() {
+            return count;
+        }
+
+        /**
+         * The thread that made this Local, the only one that may call it.
+         *
+         * @return the owner thread
+         */
+        public Thread owner() {
+            return owner;
+        }
+
+        private void checkOwner(String operation) {
+            Thread t = Thread.currentThread();
+            if (t != owner) {
+                throw new IllegalStateException(operation + " on a UseCount.Local made by thread \"" + owner.getName()
+                        + "\", called from thread \"" + t.getName() + "\": a Local is confined to the thread that "
+                        + "made it (call local() on this thread, or call the UseCount itself); the count was left "
+                        + "as it was");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "UseCount.Local[thread " + owner.getName() + (slot == null ? ", no slot of its own" : ", own slot")
+                    + ", " + count + "]";
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.raceless.registry;
 
+import dev.raceless.internal.Stalls;
+import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
 import java.lang.invoke.MethodHandles;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A service registered in a {@link Registry}, and the module's handle to take it back.
@@ -134,6 +137,43 @@ public final class Registration<T> implements AutoCloseable {
     Registration(Registry<T> registry, T service) {
         this.registry = registry;
         this.service = service;
+        reportStalls(Stalls.DEFAULT_NANOS, TimeUnit.NANOSECONDS, Stalls.logTo("dev.raceless.registry"));
+    }
+
+    /**
+     * Sets when a blocking deregistration ({@link #deregister()}, a group's
+     * {@code deregisterAll()}) or a timed {@link #tryDeregister(long, TimeUnit)} that keeps
+     * waiting for calls in flight is reported: once per wait, after {@code threshold}, through
+     * {@code reporter}. The report names this registration, the waiting thread and how long it has
+     * waited and, with {@code -Ddev.raceless.refcount.debug=true}, every call still in flight with
+     * the thread and stack that began it. The default is 10 s (system property
+     * {@value dev.raceless.internal.Stalls#PROPERTY}, milliseconds) and a WARNING through the
+     * {@link System.Logger} {@code dev.raceless.registry}.
+     *
+     * @param threshold how long a wait may last before it is reported
+     * @param unit the unit of {@code threshold}
+     * @param reporter receives each report, on the waiting thread; it should not block
+     * @throws IllegalArgumentException if {@code threshold} is not positive
+     */
+    public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
+        Objects.requireNonNull(reporter, "reporter");
+        uses.reportStalls(threshold, unit, report -> reporter.accept("deregistration of " + this + ": " + report));
+    }
+
+    /** The blocking deregistrations' wait for the calls in flight: uninterruptible, reported if it stalls. */
+    private void awaitCallsEnded() {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                uses.awaitTermination();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting; the status is restored below
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@return the registered service} */
@@ -230,6 +270,10 @@ public final class Registration<T> implements AutoCloseable {
      *         count is repaired and the registration left registered
      */
     public DeregisterResult tryDeregister() {
+        return Recorded.deregistration(this, "tryDeregister", this::tryDeregisterNow);
+    }
+
+    private DeregisterResult tryDeregisterNow() {
         if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
             return refused();
         }
@@ -263,6 +307,10 @@ public final class Registration<T> implements AutoCloseable {
      *         count is repaired and the registration left registered
      */
     public DeregisterResult tryDeregister(long timeout, TimeUnit unit) throws InterruptedException {
+        return Recorded.deregistration(this, "tryDeregister(timeout)", () -> tryDeregisterNow(timeout, unit));
+    }
+
+    private DeregisterResult tryDeregisterNow(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
@@ -298,13 +346,17 @@ public final class Registration<T> implements AutoCloseable {
      *         deregistration that owns it to finish)
      */
     public DeregisterResult deregister() {
+        return Recorded.deregistration(this, "deregister", this::deregisterNow);
+    }
+
+    private DeregisterResult deregisterNow() {
         if (!commit()) {
             already();
             removed.join();
             return DeregisterResult.ALREADY_DEREGISTERED;
         }
         shutdownCommitted("deregister()");
-        uses.termination().join();
+        awaitCallsEnded();
         return complete(COMMITTED);
     }
 
@@ -318,6 +370,10 @@ public final class Registration<T> implements AutoCloseable {
      *         once the deregistration that owns it has finished
      */
     public CompletableFuture<DeregisterResult> deregisterAsync() {
+        return Recorded.deregistrationAsync(this, "deregisterAsync", deregisterAsyncNow());
+    }
+
+    private CompletableFuture<DeregisterResult> deregisterAsyncNow() {
         if (!commit()) {
             already();
             return removed.thenApply(v -> DeregisterResult.ALREADY_DEREGISTERED);
@@ -397,7 +453,7 @@ public final class Registration<T> implements AutoCloseable {
 
     /** Completes a group's deregisterAll of this member once its count is DEAD. */
     DeregisterResult finishCommitted() {
-        uses.termination().join();
+        awaitCallsEnded();
         return complete(COMMITTED);
     }
 

@@ -1,5 +1,6 @@
 package dev.raceless.registry;
 
+import dev.raceless.internal.jfr.Recorded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -102,6 +103,10 @@ public final class RegistrationGroup {
      *         without a call; that count is repaired and the group left as it was
      */
     public DeregisterResult tryDeregisterAll() {
+        return Recorded.deregistration(this, "tryDeregisterAll", this::tryDeregisterAllNow);
+    }
+
+    private DeregisterResult tryDeregisterAllNow() {
         int n = members.size();
         for (int claimed = 0; claimed < n; claimed++) {
             if (!members.get(claimed).claimForGroup()) {
@@ -138,6 +143,10 @@ public final class RegistrationGroup {
      *         every member is deregistered on return.
      */
     public DeregisterResult deregisterAll() {
+        return Recorded.deregistration(this, "deregisterAll", this::deregisterAllNow);
+    }
+
+    private DeregisterResult deregisterAllNow() {
         boolean[] mine = new boolean[members.size()];
         for (int i = 0; i < mine.length; i++) {
             mine[i] = members.get(i).commitForGroup();

@@ -67,7 +67,7 @@ final class Suites {
     /** The report's order: sections appear in this order, unlisted classes after them. */
     static final List<Suite> ALL = List.of(
             new Suite("UseCount: one use pair on a shared object", REFCOUNT + "UsePairBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount"), true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount", "useCountLocal"), true,
                     "What does one take-and-drop cost on one object shared by all threads, for UseCount "
                             + "and for the counters a module use count could be built from?"),
             new Suite("UseCount: shutdown to termination", REFCOUNT + "ShutdownLatencyBenchmark", false,
@@ -79,7 +79,7 @@ final class Suites {
                     "Would a different UseCount fast path be cheaper? Run with --include Proto."),
 
             new Suite("GraceDomain: read-side section", GRACE + "ReadSideBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("enterExit"), true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("enterExit", "enterExitLocal"), true,
                     "What does one enter+exit cost on a shared GraceDomain, against the JDK read locks "
                             + "and the UseCount pair?"),
             // One synchronizer (@Threads(1)); its readers are daemon threads, so not swept.
@@ -130,8 +130,8 @@ final class Suites {
 
     /** The read-side benchmarks, run in both flavours when a JDK 22+ is installed. */
     static final List<Flavoured> BOTH_FLAVOURS = List.of(
-            new Flavoured(REFCOUNT + "UsePairBenchmark", List.of("useCount"), List.of("longAdderFlag")),
-            new Flavoured(GRACE + "ReadSideBenchmark", List.of("enterExit"), List.of("longAdderFlag")),
+            new Flavoured(REFCOUNT + "UsePairBenchmark", List.of("useCount", "useCountLocal"), List.of("longAdderFlag")),
+            new Flavoured(GRACE + "ReadSideBenchmark", List.of("enterExit", "enterExitLocal"), List.of("longAdderFlag")),
             new Flavoured(LOADER + "LoaderHotPathBenchmark", List.of("acquireRelease"), List.of("useCount")),
             new Flavoured(GRACE + "SynchronizeBenchmark", List.of("noReaders", "shortReaders"), List.of()),
             new Flavoured(REFCOUNT + "ShutdownLatencyBenchmark", List.of("crossThread"), List.of()));
@@ -150,6 +150,7 @@ final class Suites {
     static String guarantee(String method) {
         switch (method) {
             case "useCount":
+            case "useCountLocal":
             case "acquireRelease":
             case "acquireReleaseDuringChurn":
             case "registryForEach4":
@@ -165,6 +166,7 @@ final class Suites {
             case "stampedRead":
                 return "exact zero test yes (write tryLock), refusal yes while the write lock is held";
             case "enterExit":
+            case "enterExitLocal":
                 return "no zero test: synchronize() waits for the sections begun before it; no refusal";
             default:
                 return null;

@@ -35,6 +35,9 @@ import java.util.concurrent.locks.StampedLock;
  * <li>{@code enterExit}: {@code GraceDomain.enter()} + {@code exit(token)}: a store to the
  *     thread's own slot each (ASYMMETRIC: no fence; FENCED: one volatile store on entry), plus a
  *     volatile read of the epoch index and of the drain flag.</li>
+ * <li>{@code enterExitLocal}: the same section through the thread's {@code GraceDomain.Local}
+ *     (made once per benchmark thread): the slot is in hand, so the lookup is one compare of the
+ *     current thread.</li>
  * <li>{@code longAdderFlag}: {@code LongAdder} increment, read a flag, decrement: the cheapest
  *     "reader count" a JDK user would write (it has no exact zero test: a peer for speed only).</li>
  * <li>{@code rwLockRead}: {@code ReentrantReadWriteLock} read {@code tryLock()} / {@code unlock()}:
@@ -97,6 +100,25 @@ public class ReadSideBenchmark {
         boolean open = !closed;
         c.decrement();
         return open;
+    }
+
+    /** Each benchmark thread's own view of the domain, made on that thread. */
+    @State(Scope.Thread)
+    public static class PerThread {
+        GraceDomain.Local local;
+
+        @Setup
+        public void setUp(ReadSideBenchmark b) {
+            local = b.domain.local();
+        }
+    }
+
+    @Benchmark
+    public int enterExitLocal(PerThread t) {
+        GraceDomain.Local l = t.local;
+        int token = l.enter();
+        l.exit(token);
+        return token;
     }
 
     @Benchmark

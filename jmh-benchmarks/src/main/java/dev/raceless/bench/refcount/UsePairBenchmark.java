@@ -39,6 +39,9 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <ul>
  * <li>{@code useCount}: {@code UseCount.tryAcquire()} + {@code release()}, default stripes.</li>
+ * <li>{@code useCountLocal}: the same pair through the thread's {@code UseCount.Local} (made once
+ *     per benchmark thread): in the ASYMMETRIC flavour the slot is in hand; in FENCED it calls the
+ *     count, so it measures the Local's thread check on top of the pair.</li>
  * <li>{@code atomicLongIncNotZero}: the Linux module refcount since 2.6.x: one atomic with
  *     {@code MODULE_REF_BASE = 1}; take = increment-if-not-zero (CAS loop; 0 means dead), drop =
  *     decrement. Exact zero test, one contended line.</li>
@@ -124,6 +127,27 @@ public class UsePairBenchmark {
             return false;
         }
         c.release();
+        return true;
+    }
+
+    /** Each benchmark thread's own view of the count, made on that thread. */
+    @State(Scope.Thread)
+    public static class PerThread {
+        UseCount.Local local;
+
+        @Setup
+        public void setUp(UsePairBenchmark b) {
+            local = b.useCount.local();
+        }
+    }
+
+    @Benchmark
+    public boolean useCountLocal(PerThread t) {
+        UseCount.Local l = t.local;
+        if (!l.tryAcquire()) {
+            return false;
+        }
+        l.release();
         return true;
     }
 

@@ -16,7 +16,7 @@ public final class TortureMain {
     }
 
     static List<TortureScenario> scenarios() {
-        return List.of(new RegistryGroupTorture(), new UseCountChurnTorture());
+        return List.of(new RegistryGroupTorture(), new UseCountChurnTorture(), new GraceDomainTorture());
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -35,10 +35,11 @@ public final class TortureMain {
         }
         Torture torture = new Torture(runNanos, stallNanos);
         List<Thread> all = new ArrayList<>();
-        for (TortureScenario s : scenarios()) {
+        List<TortureScenario> scenarios = scenarios();
+        for (TortureScenario s : scenarios) {
             all.addAll(s.threads(torture));
         }
-        System.out.printf("torture: %d scenarios, %d threads, %d s, stall threshold %d ms%n", scenarios().size(),
+        System.out.printf("torture: %d scenarios, %d threads, %d s, stall threshold %d ms%n", scenarios.size(),
                 all.size(), TimeUnit.NANOSECONDS.toSeconds(runNanos), TimeUnit.NANOSECONDS.toMillis(stallNanos));
         for (Thread t : all) {
             t.setDaemon(true);
