@@ -106,6 +106,35 @@ public final class Stripes {
         CELLS.getAndAdd(cells, upIndex() + DOWN, 1L);
     }
 
+    /**
+     * The calling thread's cell, for a caller that keeps it and counts with {@link #up(int)} and
+     * {@link #down(int)} (any thread may use any cell: the adds are atomic and the sums add every
+     * cell; the mapping only spreads threads over the cells).
+     *
+     * @return the cell of the calling thread
+     */
+    public int cellOfCurrentThread() {
+        return upIndex();
+    }
+
+    /**
+     * Adds one to the up total of {@code cell}; a full fence (xadd).
+     *
+     * @param cell from {@link #cellOfCurrentThread()}
+     */
+    public void up(int cell) {
+        CELLS.getAndAdd(cells, cell + UP, 1L);
+    }
+
+    /**
+     * Adds one to the down total of {@code cell}; a full fence (xadd).
+     *
+     * @param cell from {@link #cellOfCurrentThread()}
+     */
+    public void down(int cell) {
+        CELLS.getAndAdd(cells, cell + DOWN, 1L);
+    }
+
     /** Volatile sum of all down totals. Read it before {@link #sumUps()} (see the notes). */
     public long sumDowns() {
         return sum(DOWN);

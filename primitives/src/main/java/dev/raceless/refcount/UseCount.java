@@ -379,8 +379,9 @@ public final class UseCount {
      * {@link #tryAcquire()} and {@link #release()} are the count's, with the thread's slot found
      * once instead of on every call. In the {@link ReadSide#ASYMMETRIC ASYMMETRIC} flavour that
      * saves most of a pair's cost (the slot lookup costs about as much as the stores); in the
-     * {@link ReadSide#FENCED FENCED} flavour, on a virtual thread, or on a thread that found its
-     * slot taken by another live thread, a Local simply calls the count.
+     * {@link ReadSide#FENCED FENCED} flavour it keeps the thread's stripe cell (the same xadds as
+     * the count's own calls); on a virtual thread, or on a thread that found its slot taken by
+     * another live thread, a Local simply calls the count.
      *
      * <p>Uses taken through a Local are the count's uses: a shutdown waits for them, and one may be
      * dropped by {@link UseCount#release()} on any thread (after a hand-off), or taken by the count
@@ -394,13 +395,16 @@ public final class UseCount {
     public static final class Local {
         private final UseCount count;
         private final Thread owner;
-        /** ASYMMETRIC: the owner's slot of the count. Null: every call goes to the count itself. */
+        /** ASYMMETRIC: the owner's slot of the count, or null (a virtual thread, a taken entry). */
         private final ReaderCounts.Slot slot;
+        /** FENCED: the owner's stripe cell (found once, as the slot is). */
+        private final int cell;
 
         private Local(UseCount count) {
             this.count = count;
             this.owner = Thread.currentThread();
             this.slot = SLOTS ? count.slots.ownSlot() : null;
+            this.cell = SLOTS ? -1 : count.stripes.cellOfCurrentThread();
         }
 
         /**
@@ -412,6 +416,10 @@ public final class UseCount {
         public boolean tryAcquire() {
             checkOwner("tryAcquire()");
             UseCount c = count;
+            if (!SLOTS) {
+                c.stripes.up(cell); // the same xadd on the same cell as UseCount.tryAcquire()
+                return c.afterUp();
+            }
             ReaderCounts.Slot s = slot;
             if (s == null) {
                 return c.tryAcquire();
@@ -429,6 +437,12 @@ public final class UseCount {
         public void release() {
             checkOwner("release()");
             UseCount c = count;
+            if (!SLOTS) {
+                c.beforeDown();
+                c.stripes.down(cell);
+                c.afterDown();
+                return;
+            }
             ReaderCounts.Slot s = slot;
             if (s == null) {
                 c.release();
@@ -469,7 +483,8 @@ public final class UseCount {
 
         @Override
         public String toString() {
-            return "UseCount.Local[thread " + owner.getName() + (slot == null ? ", no slot of its own" : ", own slot")
+            return "UseCount.Local[thread " + owner.getName()
+                    + (slot != null ? ", own slot" : SLOTS ? ", no slot of its own" : ", own stripe cell")
                     + ", " + count + "]";
         }
     }

@@ -40,8 +40,8 @@ import java.util.concurrent.locks.StampedLock;
  * <ul>
  * <li>{@code useCount}: {@code UseCount.tryAcquire()} + {@code release()}, default stripes.</li>
  * <li>{@code useCountLocal}: the same pair through the thread's {@code UseCount.Local} (made once
- *     per benchmark thread): in the ASYMMETRIC flavour the slot is in hand; in FENCED it calls the
- *     count, so it measures the Local's thread check on top of the pair.</li>
+ *     per benchmark thread): in the ASYMMETRIC flavour the slot is in hand; in FENCED the stripe
+ *     cell (the same two xadds, plus the Local's thread check).</li>
  * <li>{@code atomicLongIncNotZero}: the Linux module refcount since 2.6.x: one atomic with
  *     {@code MODULE_REF_BASE = 1}; take = increment-if-not-zero (CAS loop; 0 means dead), drop =
  *     decrement. Exact zero test, one contended line.</li>
