@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -88,8 +87,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * One Handle per instance, kept in a ConcurrentHashMap under its key from the moment its load
-     * begins until its destroy has returned. A handle's UseCount is the guard: it is DEAD while
+     * One Handle per instance, kept in a KeyTable (a copy-on-write map: one volatile load and an
+     * array probe per call) under its key from the moment its load begins until its destroy has
+     * returned. A handle's UseCount is the guard: it is DEAD while
      * the instance loads (created, then shut down), LIVE once init has returned (reopen), and
      * GOING/DEAD again from the start of an unload. A handle is reopened after its count went DEAD
      * only by a reload whose factory failed, before anything was stopped for good or destroyed;
@@ -131,9 +131,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * start runs again first).
      *
      * Closing: closed is a volatile flag read only on the load path, after putIfAbsent; close()
-     * writes it and then reads the map. Both sides are synchronization actions on one key's bin
-     * and the flag, so either the load sees closed and backs out, or close sees the handle and
-     * unloads it (waiting for its load first).
+     * writes it and then reads the map. Both sides are synchronization actions on the table's
+     * volatile and the flag, so either the load sees closed and backs out, or close sees the
+     * handle and unloads it (waiting for its load first).
      *
      * Publication of the module: handle.module is a plain field written before reopen()'s volatile
      * write of the state; a successful tryAcquire reads that state, so the caller sees the module
@@ -208,7 +208,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private static final CompletableFuture<Void> NO_ATTEMPT = CompletableFuture.completedFuture(null);
 
-    private final ConcurrentHashMap<K, Handle<M>> loaded = new ConcurrentHashMap<>();
+    /** The handles by key, a {@code KeyTable}: replaced, never written, under {@code tableLock}. */
+    private volatile Object[] table = KeyTable.EMPTY;
+    private final Object tableLock = new Object();
     private final Function<? super K, ? extends M> factory;
     private final Lifecycle<? super M> lifecycle;
     private final Style style;
@@ -260,7 +262,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @throws IllegalStateException if the key is not live and the loader is closed
      */
     public Handle<M> acquire(K key) {
-        Handle<M> h = loaded.get(Objects.requireNonNull(key, "key")); // an implicit null check once compiled
+        Handle<M> h = handle(Objects.requireNonNull(key, "key")); // an implicit null check once compiled
         if (h != null && h.uses.tryAcquire()) {
             return h;
         }
@@ -275,13 +277,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return the handle of the live instance with a use held for the caller, or {@code null}
      */
     public Handle<M> tryAcquire(K key) {
-        Handle<M> h = loaded.get(Objects.requireNonNull(key, "key"));
+        Handle<M> h = handle(Objects.requireNonNull(key, "key"));
         return h != null && h.uses.tryAcquire() ? h : null;
     }
 
     /** {@return the keys with an instance loaded, loading or unloading (a snapshot)} */
     public Set<K> loadedKeys() {
-        return Set.copyOf(loaded.keySet());
+        return Set.copyOf(KeyTable.<K>keys(table));
     }
 
     /**
@@ -291,7 +293,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code true} if the instance of {@code key} is loaded and live
      */
     public boolean isLoaded(K key) {
-        Handle<M> h = loaded.get(Objects.requireNonNull(key, "key"));
+        Handle<M> h = handle(Objects.requireNonNull(key, "key"));
         return h != null && h.uses.state() == UseCount.State.LIVE;
     }
 
@@ -307,13 +309,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      */
     private Handle<M> acquireSlow(K key) {
         for (;;) {
-            Handle<M> h = loaded.get(key);
+            Handle<M> h = handle(key);
             if (h == null) {
                 if (closed) {
                     throw closedFor(key);
                 }
                 Handle<M> fresh = newHandle(key);
-                if (loaded.putIfAbsent(key, fresh) == null) {
+                if (putIfAbsent(key, fresh)) {
                     loadFresh(key, fresh); // throws, leaving nothing behind
                 }
                 continue;
@@ -338,7 +340,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private void loadFresh(K key, Handle<M> h) {
         if (closed) { // after putIfAbsent: either we see closed, or close() sees h (see the notes)
             IllegalStateException e = closedFor(key);
-            loaded.remove(key, h);
+            replace(key, h, null);
             h.ready.completeExceptionally(e);
             throw e;
         }
@@ -381,7 +383,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     /** Nothing half loaded: removes the handle; the waiting requests and the caller get the error. */
     private LoadException failLoad(K key, Handle<M> h, Throwable t) {
-        loaded.remove(key, h); // a later request tries again
+        replace(key, h, null); // a later request tries again
         LoadException e = new LoadException(key, t);
         h.ready.completeExceptionally(e);
         return e;
@@ -416,7 +418,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private UnloadResult tryUnloadNow(K key) {
-        Handle<M> h = claim(loaded.get(Objects.requireNonNull(key, "key")));
+        Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
@@ -453,7 +455,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private UnloadResult tryUnloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = timeoutNanos(timeout, unit);
-        Handle<M> h = claim(loaded.get(Objects.requireNonNull(key, "key")));
+        Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
@@ -577,7 +579,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private ReloadResult tryReload(K key, int mode, long nanos) throws InterruptedException {
         for (;;) {
-            Handle<M> current = loaded.get(key);
+            Handle<M> current = handle(key);
             if (current == null) {
                 ReloadResult fresh = loadIfAbsent(key);
                 if (fresh != null) {
@@ -599,7 +601,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             throw closedFor(key);
         }
         Handle<M> fresh = newHandle(key);
-        if (loaded.putIfAbsent(key, fresh) != null) {
+        if (!putIfAbsent(key, fresh)) {
             return null;
         }
         loadFresh(key, fresh);
@@ -656,7 +658,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         try {
             for (;;) {
                 boolean any = false;
-                for (K key : loaded.keySet()) {
+                for (K key : KeyTable.<K>keys(table)) {
                     if (wedged.contains(key)) {
                         continue;
                     }
@@ -715,7 +717,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * there is nothing live to claim (none, the load failed, or another attempt destroyed it).
      */
     private Handle<M> claimWaiting(K key) throws InterruptedException {
-        Handle<M> h = loaded.get(key);
+        Handle<M> h = handle(key);
         for (;;) {
             if (h == null) {
                 return null;
@@ -739,7 +741,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             } else {
                 Thread.onSpinWait(); // between another attempt's give-back steps: look again
             }
-            if (loaded.get(key) != h) {
+            if (handle(key) != h) {
                 return null; // destroyed (or replaced) by another attempt
             }
         }
@@ -862,9 +864,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         } finally {
             h.module = null; // let the instance (and its class loader) be collected
             if (next == null) {
-                loaded.remove(key, h);
+                replace(key, h, null);
             } else {
-                loaded.replace(key, h, next); // the claim keeps h in place until here
+                replace(key, h, next); // the claim keeps h in place until here
             }
             h.unloadEnded.complete(null); // waiting requests retry: a fresh load, or wait for next
         }
@@ -916,6 +918,31 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
+    /** The handle of {@code key}, or null: one volatile load and a probe (see KeyTable). */
+    private Handle<M> handle(Object key) {
+        return KeyTable.get(table, key);
+    }
+
+    /** Puts {@code h} unless {@code key} has a handle; returns whether it did. */
+    private boolean putIfAbsent(K key, Handle<M> h) {
+        synchronized (tableLock) {
+            if (handle(key) != null) {
+                return false;
+            }
+            table = KeyTable.with(table, key, h);
+            return true;
+        }
+    }
+
+    /** If {@code key}'s handle is {@code expected}: replaces it with {@code next}, or removes it if null. */
+    private void replace(K key, Handle<M> expected, Handle<M> next) {
+        synchronized (tableLock) {
+            if (handle(key) == expected) {
+                table = next == null ? KeyTable.without(table, key) : KeyTable.with(table, key, next);
+            }
+        }
+    }
+
     private Handle<M> newHandle(K key) {
         Handle<M> h = new Handle<>(key);
         Consumer<String> reporter = stallReporter;
@@ -925,7 +952,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ModuleLoader[" + style + ", loaded " + loaded.keySet() + (closed ? ", closed" : "") + "]";
+        return "ModuleLoader[" + style + ", loaded " + KeyTable.keys(table) + (closed ? ", closed" : "") + "]";
     }
 
     // VarHandle mechanics

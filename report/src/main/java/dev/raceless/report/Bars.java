@@ -48,6 +48,8 @@ final class Bars {
 
     // ---- benchmark names (Class.method) ---------------------------------------------------
     static final String USE_COUNT = "UsePairBenchmark.useCount";
+    /** The same pair through the thread's own {@code UseCount.Local}. */
+    static final String USE_COUNT_LOCAL = "UsePairBenchmark.useCountLocal";
     static final String ATOMIC_LONG = "UsePairBenchmark.atomicLongIncNotZero";
     static final String LONG_ADDER = "UsePairBenchmark.longAdderFlag";
     static final String AGRONA = "UsePairBenchmark.agronaIncDec";
@@ -57,6 +59,8 @@ final class Bars {
 
     // The GraceDomain and loader benchmarks (packages dev.raceless.bench.grace and .loader).
     static final String GRACE_ENTER_EXIT = "ReadSideBenchmark.enterExit";
+    /** The same section through the thread's own {@code GraceDomain.Local}. */
+    static final String GRACE_ENTER_EXIT_LOCAL = "ReadSideBenchmark.enterExitLocal";
     static final String GRACE_STAMPED_READ = "ReadSideBenchmark.stampedRead";
     /** SampleTime, one synchronizer thread; no section is ever open. */
     static final String GRACE_SYNC_NO_READERS = "SynchronizeBenchmark.noReaders";
@@ -153,6 +157,10 @@ final class Bars {
             // Read side, default run (JDK 17: FENCED): the bars FENCED adds to G1-G8
             new Bar("F1", "Read side FENCED, default JDK", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 1, GRACE_LONG_ADDER, 1, 1.5),
             new Bar("F2", "Read side FENCED, default JDK", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 2, GRACE_LONG_ADDER, 2, 1.5),
+            new Bar("F1L", "Read side FENCED, default JDK", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT_LOCAL, 1,
+                    GRACE_LONG_ADDER, 1, 1.5),
+            new Bar("F2L", "Read side FENCED, default JDK", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT_LOCAL, 2,
+                    GRACE_LONG_ADDER, 2, 1.5),
             new Bar("F3", "Read side FENCED, default JDK", Kind.MEDIAN_AT_MOST_NS, SHUTDOWN_CROSS_THREAD, ANY, null, ANY, 50_000),
 
             // Read side, forced ASYMMETRIC on a JDK 22+ (the rows marked readside=asymmetric)
@@ -160,6 +168,10 @@ final class Bars {
             flavoured("A2", "asymmetric", Kind.FASTER_BY_AT_LEAST, USE_COUNT, 2, LONG_ADDER, 3.0),
             flavoured("A3", "asymmetric", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 1, GRACE_LONG_ADDER, 3.0),
             flavoured("A4", "asymmetric", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 2, GRACE_LONG_ADDER, 3.0),
+            flavoured("A1L", "asymmetric", Kind.FASTER_BY_AT_LEAST, USE_COUNT_LOCAL, 1, LONG_ADDER, 3.0),
+            flavoured("A2L", "asymmetric", Kind.FASTER_BY_AT_LEAST, USE_COUNT_LOCAL, 2, LONG_ADDER, 3.0),
+            flavoured("A3L", "asymmetric", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT_LOCAL, 1, GRACE_LONG_ADDER, 3.0),
+            flavoured("A4L", "asymmetric", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT_LOCAL, 2, GRACE_LONG_ADDER, 3.0),
             flavoured("A5a", "asymmetric", Kind.SCALES_AT_LEAST, USE_COUNT, 4, USE_COUNT, 0.8),
             flavoured("A5b", "asymmetric", Kind.SCALES_AT_LEAST, USE_COUNT, 8, USE_COUNT, 0.8),
             flavoured("A6a", "asymmetric", Kind.SCALES_AT_LEAST, GRACE_ENTER_EXIT, 4, GRACE_ENTER_EXIT, 0.8),
@@ -174,6 +186,8 @@ final class Bars {
             // Read side, forced FENCED on the same JDK 22+ (the rows marked readside=fenced)
             flavoured("J1", "fenced", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 1, GRACE_LONG_ADDER, 1.5),
             flavoured("J2", "fenced", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT, 2, GRACE_LONG_ADDER, 1.5),
+            flavoured("J1L", "fenced", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT_LOCAL, 1, GRACE_LONG_ADDER, 1.5),
+            flavoured("J2L", "fenced", Kind.FASTER_BY_AT_LEAST, GRACE_ENTER_EXIT_LOCAL, 2, GRACE_LONG_ADDER, 1.5),
             flavoured("J3a", "fenced", Kind.SCALES_AT_LEAST, USE_COUNT, 4, USE_COUNT, 0.8),
             flavoured("J3b", "fenced", Kind.SCALES_AT_LEAST, USE_COUNT, 8, USE_COUNT, 0.8),
             flavoured("J4a", "fenced", Kind.SCALES_AT_LEAST, GRACE_ENTER_EXIT, 4, GRACE_ENTER_EXIT, 0.8),

@@ -1,0 +1,127 @@
+package dev.raceless.loader;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The functions of the loader's map from key to handle: a copy-on-write open-addressing table,
+ * read without a lock and replaced, never written, by its owner under a lock (the owner keeps the
+ * array in a volatile field of its own), as {@link java.util.concurrent.CopyOnWriteArrayList}
+ * keeps its array. A loader holds few keys and changes them only when it loads, unloads or
+ * reloads, while every call reads the map. A read is one volatile load of the owner's field and a
+ * probe of one array, with the value beside its key; {@link java.util.concurrent.ConcurrentHashMap#get}
+ * goes through the map object, its table and a node, dependent loads that a FENCED use pair's
+ * locked instruction keeps from overlapping with the previous call's (measured: 15.8 ns per call
+ * through the loader with it, 11.5 ns with this table in a separate object, against 6.7 ns for
+ * the bare pair; see docs/loader.md).
+ *
+ * <p>Keys and values are non-null; keys are compared by {@code equals}.
+ */
+final class KeyTable {
+    /*
+     * Implementation notes: entries are interleaved, t[2i] a key and t[2i + 1] its value, with
+     * linear probing over a power-of-two number of entries of which at most half are used, so a
+     * probe always meets a null key. A published array is never written again: with() and
+     * without() build a new one, which the owner publishes with a volatile write, so a reader that
+     * loaded the array sees every element written before (happens-before through the volatile).
+     */
+
+    /** The table with no entry. */
+    static final Object[] EMPTY = new Object[4];
+
+    private KeyTable() {
+    }
+
+    /**
+     * The value for {@code key} in {@code t}, or null.
+     *
+     * @param t a table
+     * @param key a non-null key
+     * @param <V> the value type
+     * @return the value, or null
+     */
+    @SuppressWarnings("unchecked")
+    static <V> V get(Object[] t, Object key) {
+        int mask = t.length - 2;
+        int i = index(key, mask);
+        for (;;) {
+            Object k = t[i];
+            if (k == key) {
+                return (V) t[i + 1];
+            }
+            if (k == null) {
+                return null;
+            }
+            if (key.equals(k)) {
+                return (V) t[i + 1];
+            }
+            i = (i + 2) & mask;
+        }
+    }
+
+    /** {@return a new table: {@code t} with {@code key} mapped to {@code value}, added or replaced} */
+    static Object[] with(Object[] t, Object key, Object value) {
+        Object[] n = copy(t, key, size(t) + 1);
+        insert(n, key, value);
+        return n;
+    }
+
+    /** {@return a new table: {@code t} without {@code key}} */
+    static Object[] without(Object[] t, Object key) {
+        return copy(t, key, size(t));
+    }
+
+    /** {@return the keys of {@code t}} */
+    @SuppressWarnings("unchecked")
+    static <K> List<K> keys(Object[] t) {
+        List<K> keys = new ArrayList<>();
+        for (int i = 0; i < t.length; i += 2) {
+            if (t[i] != null) {
+                keys.add((K) t[i]);
+            }
+        }
+        return keys;
+    }
+
+    private static int size(Object[] t) {
+        int n = 0;
+        for (int i = 0; i < t.length; i += 2) {
+            if (t[i] != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A table with room for {@code entries} entries holding those of {@code t} except {@code without}'s. */
+    private static Object[] copy(Object[] t, Object without, int entries) {
+        int slots = 2;
+        while (slots < 2 * entries) {
+            slots <<= 1;
+        }
+        Object[] n = new Object[2 * slots];
+        for (int i = 0; i < t.length; i += 2) {
+            Object k = t[i];
+            if (k != null && !k.equals(without)) {
+                insert(n, k, t[i + 1]);
+            }
+        }
+        return n;
+    }
+
+    private static void insert(Object[] t, Object key, Object value) {
+        int mask = t.length - 2;
+        int i = index(key, mask);
+        while (t[i] != null) {
+            i = (i + 2) & mask;
+        }
+        t[i] = key;
+        t[i + 1] = value;
+    }
+
+    /** The even index of the key's first probe: the hash spread as HashMap spreads it, times two. */
+    private static int index(Object key, int mask) {
+        int h = key.hashCode();
+        return ((h ^ (h >>> 16)) << 1) & mask;
+    }
+}
