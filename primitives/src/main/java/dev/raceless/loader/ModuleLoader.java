@@ -115,7 +115,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * succeeds is still LIVE: a concurrent attempt either destroyed it (then unloading stays true
      * and the CAS fails) or gave it back LIVE (invariant 5).
      *
-     * Request vs unload (jcstress RequestVsUnload): the request does map.get, then tryAcquire; the
+     * Request vs unload (jcstress RequestVsUnload): the request reads the key table, then tryAcquire; the
      * unloader does tryShutdown/shutdown, waits for DEAD, destroys, then removes. A request whose
      * tryAcquire succeeded did so before the count left LIVE (UseCount's TryAcquireVsShutdown), so
      * the unload waits for it (or reports BUSY). A request that fails waits for the attempt's
@@ -208,7 +208,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private static final CompletableFuture<Void> NO_ATTEMPT = CompletableFuture.completedFuture(null);
 
-    /** The handles by key, a {@code KeyTable}: replaced, never written, under {@code tableLock}. */
+    /**
+     * The handles by key, a {@code KeyTable}: replaced, never written, under {@code tableLock}.
+     * Not final (as CopyOnWriteArrayList's array is not): a loader must be published safely, as
+     * every object with a volatile field that is not final must be.
+     */
     private volatile Object[] table = KeyTable.EMPTY;
     private final Object tableLock = new Object();
     private final Function<? super K, ? extends M> factory;
@@ -917,7 +921,6 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         stallNanos = nanos;
     }
 
-    /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
     /** The handle of {@code key}, or null: one volatile load and a probe (see KeyTable). */
     private Handle<M> handle(Object key) {
         return KeyTable.get(table, key);
@@ -943,6 +946,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
     }
 
+    /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
     private Handle<M> newHandle(K key) {
         Handle<M> h = new Handle<>(key);
         Consumer<String> reporter = stallReporter;

@@ -50,7 +50,8 @@ import java.util.function.Consumer;
  * grace as in Linux's {@code percpu_ref_kill}. {@link #tryShutdown()} is all or nothing: it either
  * leaves the count {@code DEAD} or leaves it {@code LIVE} exactly as it was. While it runs,
  * {@code tryAcquire()} calls racing with it may fail spuriously: the module "could briefly
- * disappear", as the seed of this library accepts; retrying is always safe.
+ * disappear", as the 2002 "raceless module interface" discussion this library starts from
+ * accepts; retrying is always safe.
  *
  * <p><b>Hand-off.</b> A holder may pass a use on with {@link #acquire()}, which never fails while a
  * use is held, even while {@code GOING}: that is how a call already running finishes its work.

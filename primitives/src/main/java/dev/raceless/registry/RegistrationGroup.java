@@ -20,8 +20,8 @@ import java.util.Objects;
  * {@code ALREADY_DEREGISTERED}) or finds it committed by the group.
  *
  * <p><b>Not guaranteed.</b> During a {@code tryDeregisterAll()} that ends {@code BUSY}, calls into
- * members it had already checked may have found them briefly absent (the seed accepts that the
- * module "could briefly disappear").
+ * members it had already checked may have found them briefly absent (the 2002 "raceless module
+ * interface" discussion accepts that the module "could briefly disappear").
  *
  * <p><b>Misuse.</b> A {@link Registration#release()} without a call on a member is found as by
  * {@link Registration}: {@code tryDeregisterAll()} repairs that member's count, undoes its

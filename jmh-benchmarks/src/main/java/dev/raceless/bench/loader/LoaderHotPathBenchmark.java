@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  * each method returns what the caller of a real module would get.
  *
  * <ul>
- * <li>{@code acquireRelease}: {@code loader.acquire(KEY)} (a {@code ConcurrentHashMap.get} and
- *     {@code UseCount.tryAcquire()}), {@code module().id}, {@code release()}, in try/finally as
+ * <li>{@code acquireRelease}: {@code loader.acquire(KEY)} (one volatile load of the loader's key
+ *     table, a probe, and {@code UseCount.tryAcquire()}), {@code module().id}, {@code release()}, in try/finally as
  *     the loader's sample usage has it. The module stays loaded.</li>
  * <li>{@code useCount}: the floor: {@code tryAcquire()}, read the module's field,
  *     {@code release()} on a bare {@code UseCount} held in a field, no lookup.</li>
@@ -240,7 +240,8 @@ public class LoaderHotPathBenchmark {
      * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read acquireRelease ÷ useCount inside one run
      * (the bar: ≤ 1.5×). B/op is gc.alloc.rate.norm: 0 expected for acquireRelease, useCount and
      * registryForEach4. acquireReleaseDuringChurn is not 0: every reload allocates an instance, a
-     * handle with its UseCount and futures (about 1 KB), spread over the calls between unloads,
+     * handle with its UseCount and futures (about 1 KB) and two copies of the key table (the
+     * unload's and the load's), spread over the calls between unloads,
      * and the churn thread's own allocation is counted too. The churn thread is a thread of its
      * own, beyond -t.
      */
