@@ -9,11 +9,14 @@ import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static dev.raceless.testing.Background.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +31,7 @@ class JfrUnloadEventsTest {
 
     @Test
     void deregistrationsUnloadsAndReloadsAreRecordedWithTheirResults() throws Exception {
-        List<RecordedEvent> seen = new CopyOnWriteArrayList<>();
+        Queue<RecordedEvent> seen = new ConcurrentLinkedQueue<>(); // O(1) adds: the warm-up may record thousands
         try (RecordingStream rs = new RecordingStream()) {
             for (String name : List.of(DEREGISTRATION, MODULE_UNLOAD)) {
                 rs.enable(name).withoutThreshold();
@@ -39,13 +42,14 @@ class JfrUnloadEventsTest {
             // The stream starts asynchronously: deregister throw-away registrations until one is
             // seen, so that none of the calls under test happens before the recording runs.
             Registry<String> warmUp = new Registry<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (seen.stream().noneMatch(e -> e.getEventType().getName().equals(DEREGISTRATION)
-                    && "Registration[warm-up, deregistered]".equals(e.getString("registration")))) {
-                assertTrue(System.nanoTime() - deadline < 0, "the recording never started");
+            eventually(() -> {
+                if (seen.stream().anyMatch(e -> e.getEventType().getName().equals(DEREGISTRATION)
+                        && "Registration[warm-up, deregistered]".equals(e.getString("registration")))) {
+                    return true;
+                }
                 warmUp.register("warm-up").tryDeregister();
-                Thread.sleep(10);
-            }
+                return false;
+            }, "the recording starts (a warm-up deregistration is seen)");
 
             Registry<String> registry = new Registry<>();
             Registration<String> busy = registry.register("busy");
@@ -92,17 +96,12 @@ class JfrUnloadEventsTest {
     }
 
     /** Waits until an event of {@code type} with {@code field} = {@code value} arrives (a watchdog, not a timing). */
-    private static void awaitRecorded(List<RecordedEvent> seen, String type, String field, String value)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (seen.stream().noneMatch(x -> !isWarmUp(x) && x.getEventType().getName().equals(type)
-                && value.equals(x.getString(field)))) {
-            assertTrue(System.nanoTime() - deadline < 0, "no " + type + " with " + field + " " + value + "; seen " + seen);
-            Thread.sleep(10);
-        }
+    private static void awaitRecorded(Collection<RecordedEvent> seen, String type, String field, String value) {
+        eventually(() -> seen.stream().anyMatch(x -> !isWarmUp(x) && x.getEventType().getName().equals(type)
+                && value.equals(x.getString(field))), "a " + type + " event with " + field + " " + value);
     }
 
-    private static void assertRecorded(List<RecordedEvent> seen, String type, String field, String value, String result) {
+    private static void assertRecorded(Collection<RecordedEvent> seen, String type, String field, String value, String result) {
         RecordedEvent e = find(seen, x -> x.getEventType().getName().equals(type) && value.equals(x.getString(field)));
         assertEquals(result, e.getString("result"), e.toString());
     }
@@ -119,7 +118,7 @@ class JfrUnloadEventsTest {
         return r == null || r.contains("warm-up");
     }
 
-    private static RecordedEvent find(List<RecordedEvent> seen, Predicate<RecordedEvent> which) {
+    private static RecordedEvent find(Collection<RecordedEvent> seen, Predicate<RecordedEvent> which) {
         return seen.stream().filter(e -> !isWarmUp(e)).filter(which).findFirst().orElseThrow(() -> new AssertionError("not recorded; seen " + seen));
     }
 }

@@ -1,6 +1,7 @@
 package dev.raceless.loader;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** A probe that never meets an empty slot would loop forever: the watchdog turns that into a failure. */
+@Timeout(60)
 class KeyTableTest {
 
     /** A key whose hash is chosen, so that keys collide on purpose. */
@@ -29,9 +33,14 @@ class KeyTableTest {
     }
 
     @Test
-    void theEmptyTableHasNoValue() {
+    void theEmptyTableHasNoValueAndStaysEmpty() {
         assertNull(KeyTable.get(KeyTable.EMPTY, "a"));
         assertEquals(List.of(), KeyTable.keys(KeyTable.EMPTY));
+        KeyTable.without(KeyTable.with(KeyTable.EMPTY, "a", "1"), "a");
+        assertNull(KeyTable.without(KeyTable.EMPTY, "a")[0], "without on an absent key");
+        for (Object o : KeyTable.EMPTY) {
+            assertNull(o, "EMPTY was written");
+        }
     }
 
     @Test
@@ -71,8 +80,7 @@ class KeyTableTest {
         Object[] t = KeyTable.EMPTY;
         Map<Key, Integer> model = new HashMap<>();
         for (int op = 0; op < 20_000; op++) {
-            int n = r.nextInt(40);
-            Key k = new Key("k" + n, n % 8); // five keys share each hash
+            Key k = key(r.nextInt(40));
             if (r.nextInt(3) == 0) {
                 model.remove(k);
                 t = KeyTable.without(t, k);
@@ -82,11 +90,18 @@ class KeyTableTest {
                 t = KeyTable.with(t, k, v);
             }
             assertSame(model.get(k), KeyTable.get(t, k));
+            assertTrue(4 * KeyTable.keys(t).size() <= t.length, "more than half the slots used");
         }
         for (int n = 0; n < 40; n++) {
-            Key k = new Key("k" + n, n % 8);
-            assertSame(model.get(k), KeyTable.get(t, k));
+            assertSame(model.get(key(n)), KeyTable.get(t, key(n)));
         }
+        assertEquals(model.size(), KeyTable.keys(t).size(), "a key is in the table twice");
         assertEquals(model.keySet(), new HashSet<>(KeyTable.keys(t)));
+    }
+
+    /** Five keys share each of eight hashes: small, negative, MIN_VALUE, and ones that differ only above bit 16. */
+    private static Key key(int n) {
+        int[] hashes = {0, 7, -1, Integer.MIN_VALUE, 1 << 16, 3 << 16, 1 << 30, -12345};
+        return new Key("k" + n, hashes[n % hashes.length]);
     }
 }
