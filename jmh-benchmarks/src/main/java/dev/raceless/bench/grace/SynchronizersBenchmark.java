@@ -123,7 +123,7 @@ public class SynchronizersBenchmark {
     }
 
     /*
-     * How to run (from /work/main):
+     * How to run (from the top of the repository):
      *
      *   mvn -B -q -pl primitives,jmh-benchmarks -am -DskipTests package
      *   java -jar jmh-benchmarks/target/benchmarks.jar SynchronizersBenchmark -prof gc \

@@ -229,7 +229,7 @@ public class LoaderHotPathBenchmark {
     }
 
     /*
-     * How to run (from /work/main):
+     * How to run (from the top of the repository):
      *
      *   mvn -B -q -pl primitives,jmh-benchmarks -am -DskipTests package
      *   for t in 1 2 4 8; do

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  *     (no metadata): the object, its UnsafeBuffer and the byte[].</li>
  * </ul>
  *
- * <p>The bar from the issue: UseCount at the default stripe count takes at most 1 KiB. The default
+ * <p>The footprint bar: UseCount at the default stripe count takes at most 1 KiB. The default
  * depends on the CPU count (twice the CPUs, rounded up to a power of two, at most 64: 4 stripes on 2
  * CPUs, 8 on 3-4, 16 on 5-8), so the table says which default it measured and lists the other
  * stripe counts too.
@@ -136,7 +136,7 @@ public final class Footprint {
     }
 
     /*
-     * How to run (from /work/main):
+     * How to run (from the top of the repository):
      *
      *   mvn -B -q -pl jmh-benchmarks package
      *   java -cp jmh-benchmarks/target/benchmarks.jar dev.raceless.bench.refcount.Footprint

@@ -110,7 +110,7 @@ public class ProtoUsePairBenchmark {
     }
 
     /*
-     * How to run (from /work/main):
+     * How to run (from the top of the repository):
      *
      *   mvn -B -q -pl jmh-benchmarks package
      *   for t in 1 2; do

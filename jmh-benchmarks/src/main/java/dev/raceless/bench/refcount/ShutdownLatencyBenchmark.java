@@ -167,7 +167,7 @@ public class ShutdownLatencyBenchmark {
     }
 
     /*
-     * How to run (from /work/main):
+     * How to run (from the top of the repository):
      *
      *   mvn -B -q -pl jmh-benchmarks package
      *   java -jar jmh-benchmarks/target/benchmarks.jar ShutdownLatencyBenchmark -prof gc \
