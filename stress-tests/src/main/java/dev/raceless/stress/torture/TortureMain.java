@@ -16,7 +16,7 @@ public final class TortureMain {
     }
 
     static List<TortureScenario> scenarios() {
-        return List.of(new RegistryGroupTorture(), new UseCountChurnTorture(), new GraceDomainTorture());
+        return List.of(new RegistryGroupTorture(), new UseCountChurnTorture(), new GraceDomainTorture(), new LoaderTorture());
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One torture scenario: a set of threads that hammer one mechanism until {@link Torture#running()}
  * turns false, counting into the shared {@link Torture}. One scenario per file; {@link TortureMain}
- * runs all of them at once. A loader scenario is meant to be added the same way.
+ * runs all of them at once.
  */
 interface TortureScenario {
 
