@@ -98,12 +98,12 @@ public final class Stripes {
 
     /** Adds one to the current thread's up total; a full fence (see package-info: xadd). */
     public void up() {
-        CELLS.getAndAdd(cells, upIndex() + UP, 1L);
+        up(upIndex());
     }
 
     /** Adds one to the current thread's down total; a full fence (see package-info: xadd). */
     public void down() {
-        CELLS.getAndAdd(cells, upIndex() + DOWN, 1L);
+        down(upIndex());
     }
 
     /**
