@@ -88,7 +88,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * Implementation notes.
      *
      * One Handle per instance, kept in a KeyTable (a copy-on-write map: one volatile load and an
-     * array probe per call) under its key from the moment its load begins until its destroy has
+     * array probe per call; the entry holds the handle and, beside it, the handle's UseCount, so
+     * a request reads the count without going through the handle) under its key from the moment its load begins until its destroy has
      * returned. A handle's UseCount is the guard: it is DEAD while
      * the instance loads (created, then shut down), LIVE once init has returned (reopen), and
      * GOING/DEAD again from the start of an unload. A handle is reopened after its count went DEAD
@@ -266,9 +267,14 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @throws IllegalStateException if the key is not live and the loader is closed
      */
     public Handle<M> acquire(K key) {
-        Handle<M> h = handle(Objects.requireNonNull(key, "key")); // an implicit null check once compiled
-        if (h != null && h.uses.tryAcquire()) {
-            return h;
+        Object[] t = table;
+        int i = KeyTable.find(t, Objects.requireNonNull(key, "key")); // an implicit null check once compiled
+        if (i >= 0) {
+            // Both loads before the count's fence, side by side: the handle is not loaded after it
+            Handle<M> h = handleAt(t, i);
+            if (((UseCount) t[i + KeyTable.SECOND]).tryAcquire()) {
+                return h;
+            }
         }
         return acquireSlow(key);
     }
@@ -281,8 +287,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return the handle of the live instance with a use held for the caller, or {@code null}
      */
     public Handle<M> tryAcquire(K key) {
-        Handle<M> h = handle(Objects.requireNonNull(key, "key"));
-        return h != null && h.uses.tryAcquire() ? h : null;
+        Object[] t = table;
+        int i = KeyTable.find(t, Objects.requireNonNull(key, "key"));
+        if (i < 0) {
+            return null;
+        }
+        Handle<M> h = handleAt(t, i); // before the count's fence, as in acquire(key)
+        return ((UseCount) t[i + KeyTable.SECOND]).tryAcquire() ? h : null;
     }
 
     /** {@return the keys with an instance loaded, loading or unloading (a snapshot)} */
@@ -926,13 +937,24 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         return KeyTable.get(table, key);
     }
 
+    /** The handle of the entry at {@code i} of {@code t}, whose second value is that handle's {@code uses}. */
+    @SuppressWarnings("unchecked")
+    private static <M> Handle<M> handleAt(Object[] t, int i) {
+        return (Handle<M>) t[i + KeyTable.FIRST];
+    }
+
+    /** {@code t} with {@code h} (and beside it its count, which the hot path reads first) as {@code key}'s entry. */
+    private static Object[] with(Object[] t, Object key, Handle<?> h) {
+        return KeyTable.with(t, key, h, h.uses);
+    }
+
     /** Puts {@code h} unless {@code key} has a handle; returns whether it did. */
     private boolean putIfAbsent(K key, Handle<M> h) {
         synchronized (tableLock) {
             if (handle(key) != null) {
                 return false;
             }
-            table = KeyTable.with(table, key, h);
+            table = with(table, key, h);
             return true;
         }
     }
@@ -941,7 +963,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private void replace(K key, Handle<M> expected, Handle<M> next) {
         synchronized (tableLock) {
             if (handle(key) == expected) {
-                table = next == null ? KeyTable.without(table, key) : KeyTable.with(table, key, next);
+                table = next == null ? KeyTable.without(table, key) : with(table, key, next);
             }
         }
     }

@@ -36,7 +36,7 @@ class KeyTableTest {
     void theEmptyTableHasNoValueAndStaysEmpty() {
         assertNull(KeyTable.get(KeyTable.EMPTY, "a"));
         assertEquals(List.of(), KeyTable.keys(KeyTable.EMPTY));
-        KeyTable.without(KeyTable.with(KeyTable.EMPTY, "a", "1"), "a");
+        KeyTable.without(KeyTable.with(KeyTable.EMPTY, "a", "1", "one"), "a");
         assertNull(KeyTable.without(KeyTable.EMPTY, "a")[0], "without on an absent key");
         for (Object o : KeyTable.EMPTY) {
             assertNull(o, "EMPTY was written");
@@ -46,14 +46,16 @@ class KeyTableTest {
     @Test
     void withAddsOrReplacesAndNeverWritesTheTableItWasGiven() {
         Object[] empty = KeyTable.EMPTY.clone();
-        Object[] one = KeyTable.with(empty, "a", "1");
+        Object[] one = KeyTable.with(empty, "a", "1", "one");
         assertNull(KeyTable.get(empty, "a"), "the old table is unchanged");
         assertEquals("1", KeyTable.get(one, "a"));
         assertEquals("1", KeyTable.get(one, new String("a")), "found by equals, not only by identity");
-        Object[] replaced = KeyTable.with(one, "a", "2");
+        Object[] replaced = KeyTable.with(one, "a", "2", "two");
         assertNotSame(one, replaced);
         assertEquals("1", KeyTable.get(one, "a"));
         assertEquals("2", KeyTable.get(replaced, "a"));
+        assertEquals("two", second(replaced, "a"), "the second value is replaced with the first");
+        assertEquals("one", second(one, "a"));
         assertEquals(List.of("a"), KeyTable.keys(replaced));
         Object[] none = KeyTable.without(replaced, "a");
         assertNull(KeyTable.get(none, "a"));
@@ -64,12 +66,17 @@ class KeyTableTest {
     void collidingKeysAreAllFoundAfterARemovalInTheMiddleOfTheirProbe() {
         Object[] t = KeyTable.EMPTY;
         for (int i = 0; i < 6; i++) {
-            t = KeyTable.with(t, new Key("k" + i, 7), i);
+            t = KeyTable.with(t, new Key("k" + i, 7), i, -i);
         }
         t = KeyTable.without(t, new Key("k2", 7));
         for (int i = 0; i < 6; i++) {
             Integer v = KeyTable.get(t, new Key("k" + i, 7));
             assertEquals(i == 2 ? null : Integer.valueOf(i), v);
+            if (i != 2) {
+                assertEquals(-i, second(t, new Key("k" + i, 7)), "the second value moved with its key");
+            } else {
+                assertEquals(-1, KeyTable.find(t, new Key("k2", 7)));
+            }
         }
         assertEquals(5, KeyTable.keys(t).size());
     }
@@ -87,16 +94,27 @@ class KeyTableTest {
             } else {
                 Integer v = r.nextInt(1000);
                 model.put(k, v);
-                t = KeyTable.with(t, k, v);
+                t = KeyTable.with(t, k, v, List.of(v));
             }
             assertSame(model.get(k), KeyTable.get(t, k));
-            assertTrue(4 * KeyTable.keys(t).size() <= t.length, "more than half the slots used");
+            if (model.containsKey(k)) {
+                assertEquals(List.of(model.get(k)), second(t, k));
+            }
+            assertTrue(2 * KeyTable.STRIDE * KeyTable.keys(t).size() <= t.length, "more than half the entries used");
         }
         for (int n = 0; n < 40; n++) {
             assertSame(model.get(key(n)), KeyTable.get(t, key(n)));
+            assertEquals(model.containsKey(key(n)), KeyTable.find(t, key(n)) >= 0);
         }
         assertEquals(model.size(), KeyTable.keys(t).size(), "a key is in the table twice");
         assertEquals(model.keySet(), new HashSet<>(KeyTable.keys(t)));
+    }
+
+    /** The second value of {@code key}'s entry, found as the loader's hot path finds it. */
+    private static Object second(Object[] t, Object key) {
+        int i = KeyTable.find(t, key);
+        assertTrue(i >= 0 && i % KeyTable.STRIDE == 0, "an entry's index: " + i);
+        return t[i + KeyTable.SECOND];
     }
 
     /** Five keys share each of eight hashes: small, negative, MIN_VALUE, and ones that differ only above bit 16. */
