@@ -74,6 +74,28 @@ import java.util.function.Consumer;
  * checks the asymmetric fence pair itself), and by the multi-threaded
  * {@code HandOffAcrossStripesStress}.
  *
+ * <p><b>Linearizability.</b> Against the three-state machine above (a shutdown of an idle count
+ * goes straight to {@code DEAD}; the release that empties a {@code GOING} count makes it
+ * {@code DEAD}; {@code tryShutdown()} is all or nothing; {@code cancelShutdown()} takes a
+ * {@code GOING} count with a use held back to {@code LIVE}; {@code reopen()} starts a new life
+ * from {@code DEAD}), every operation takes effect at one instant between its call and its
+ * return, except for three transients, each of which lasts only while another call is in
+ * progress and ends without anyone's help:
+ * <ol>
+ * <li>a {@code tryShutdown()} and a {@code tryAcquire()} that race each other may both fail (the
+ *     tentative use is counted as busy; {@code TRYING} refuses the taker);</li>
+ * <li>while a {@code shutdown()} of an idle count runs, {@link #state()} may report
+ *     {@code GOING} with no use held;</li>
+ * <li>a {@code shutdown()} that counted the tentative use of a racing {@code tryAcquire()} that
+ *     then fails returns with the count {@code GOING}; that {@code tryAcquire()}'s back-out makes
+ *     it {@code DEAD} before it returns. Until then {@code state()} reports {@code GOING},
+ *     {@code reopen()} returns {@code false}, and a {@code cancelShutdown()} (which cannot tell
+ *     the tentative use from a held one) takes it back to {@code LIVE}.</li>
+ * </ol>
+ * The Lincheck test {@code UseCountLincheckTest} checks the state machine with these transients
+ * made explicit, and {@code BrokenUseCountLincheckTest} shows that the check catches a count that
+ * reads its state before announcing a use.
+ *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. A release without a
  * matching acquire is detected when it finds the count {@code DEAD} or makes it negative while
  * it is not {@code LIVE} (it throws {@link IllegalStateException} and leaves the count as it
@@ -527,8 +549,9 @@ public final class UseCount {
     /**
      * Unloads if no use is held, all or nothing. Never blocks.
      *
-     * <p>Returns {@code true} if the count is {@code DEAD} on return: no use is held and none can
-     * be taken in this life. Returns {@code false} if a use was held: then a {@code LIVE} count is
+     * <p>Returns {@code true} if the life current at the call has ended: no use is held and none
+     * can be taken in it (the count is {@code DEAD} on return, unless a racing {@link #reopen()}
+     * has started the next life since). Returns {@code false} if a use was held: then a {@code LIVE} count is
      * left {@code LIVE}, exactly as if this method had not been called, and a {@code GOING} count
      * (from an earlier {@link #shutdown()}) stays {@code GOING}.
      *
@@ -536,7 +559,7 @@ public final class UseCount {
      * out is counted as busy for the instant it took. {@link #tryAcquire()} calls racing with this
      * method may fail spuriously.
      *
-     * @return whether the count is {@code DEAD}
+     * @return whether the life current at the call has ended (the count is {@code DEAD})
      * @throws IllegalStateException if the count is found negative (a release without a matching
      *         acquire happened earlier); the count is left as it was
      */
@@ -563,15 +586,34 @@ public final class UseCount {
                     // The word t is gone. From TRYING only two moves exist: a last release ended
                     // the life (DEAD), or shutdown() committed it (GOING, because of that call, not
                     // this one; from there anything may have happened since). A zero we counted
-                    // proves nothing once t is gone: read the state, never trust the count.
-                    return isDead(state);
+                    // proves nothing once t is gone: never trust the count, act on the state read
+                    // again. GOING is counted afresh below, so an idle count that a racing
+                    // shutdown() committed ends DEAD and this returns true, as the state machine
+                    // says (Lincheck UseCountLincheckTest found the false this returned before).
+                    if (isDead(state)) {
+                        return true;
+                    }
+                    continue;
                 }
                 case TRYING: // another tryShutdown is counting: count too, never wait for it
-                case GOING:
-                    if (finishIfZero(s) < 0) {
+                case GOING: {
+                    long pending = finishIfZero(s);
+                    if (pending < 0) {
                         throw negativeCount("tryShutdown()");
                     }
-                    return isDead(state);
+                    if (pending > 0) {
+                        return isDead(state); // a use is held: GOING stays GOING (TRYING is the other call's)
+                    }
+                    // Zero on a GOING word: no use can begin in that life (GOING refuses takers, a
+                    // hand-off needs a held use), so it is over, ended by this call or another one,
+                    // even if a reopen() has started the next life since. Zero on another call's
+                    // TRYING word: that word may be gone (rolled back, committed): act on the
+                    // state read again.
+                    if (phase(s) == GOING || isDead(state)) {
+                        return true;
+                    }
+                    continue;
+                }
                 default: // DEAD, OPENING (logically DEAD)
                     return true;
             }
@@ -683,15 +725,28 @@ public final class UseCount {
      * "calls start again" after a stop that lost the race. Never blocks. Used by timed unloads that
      * give up.
      *
-     * @return {@code true} if the count was {@code GOING} and is {@code LIVE} again;
-     *         {@code false} if it was not {@code GOING} (for example it became {@code DEAD} first:
-     *         then the shutdown stands)
+     * <p>A {@code GOING} count with no use held (a {@code shutdown()} of an idle count that is
+     * still counting) is not revived: this call ends the life itself and returns {@code false},
+     * as if the shutdown had finished first, so a count that was idle when it was shut down is
+     * never {@code LIVE} again in the same life (checked by the jcstress test
+     * {@code CancelVsIdleShutdown}). It counts the uses to find out: O(stripes), and in the
+     * ASYMMETRIC flavour one heavy barrier.
+     *
+     * @return {@code true} if the count was {@code GOING} with a use held and is {@code LIVE}
+     *         again; {@code false} if it was not {@code GOING} or no use was held (then the count
+     *         is {@code DEAD}: the shutdown stands)
      */
     public boolean cancelShutdown() {
         for (;;) {
             long s = state;
             if (phase(s) != GOING) {
                 return false;
+            }
+            // GOING with no use held is a shutdown still counting (or one that counted a failing
+            // tryAcquire's tentative up): in the contract the count is DEAD already, so finish it
+            // rather than revive it (Lincheck UseCountLincheckTest, jcstress CancelVsIdleShutdown)
+            if (finishIfZero(s) == 0) {
+                return false; // ended here, or by the shutdown or a release: DEAD either way
             }
             if (casState(s, next(s, LIVE))) { // a finisher holding the GOING word now fails its CAS
                 return true;
@@ -850,16 +905,15 @@ public final class UseCount {
     /**
      * The current state. A {@code tryShutdown()} in progress reports {@code GOING}.
      *
-     * <p><b>Not linearizable at one instant:</b> a {@code shutdown()} moves the count to
-     * {@code GOING} first and counts afterwards, so while it runs on an idle count this may report
-     * {@code GOING} with no use held. And a {@code tryAcquire()} that races a shutdown announces
-     * itself before it reads the state: if the shutdown counts that tentative use, it returns with
-     * the count {@code GOING}, and the failing {@code tryAcquire()}'s back-out makes it
-     * {@code DEAD} (and completes {@link #termination()}) before that {@code tryAcquire()}
-     * returns. So right after {@code shutdown()} returned on a count whose uses were all released,
-     * {@code state()} is {@code DEAD} unless a {@code tryAcquire()} is still failing; wait for
-     * {@link #termination()} rather than poll. (The Lincheck test {@code UseCountLincheckTest}
-     * shows this counterexample against the strict specification.)
+     * <p><b>Transients</b> (see "Linearizability" in the class notes): a {@code shutdown()} moves
+     * the count to {@code GOING} first and counts afterwards, so while it runs on an idle count
+     * this may report {@code GOING} with no use held. And a {@code tryAcquire()} that races a
+     * shutdown announces itself before it reads the state: if the shutdown counts that tentative
+     * use, it returns with the count {@code GOING}, and the failing {@code tryAcquire()}'s back-out
+     * makes it {@code DEAD} (and completes {@link #termination()}) before that
+     * {@code tryAcquire()} returns. So right after {@code shutdown()} returned on a count whose
+     * uses were all released, {@code state()} is {@code DEAD} unless a {@code tryAcquire()} is
+     * still failing; wait for {@link #termination()} rather than poll.
      *
      * @return {@code LIVE}, {@code GOING} or {@code DEAD}
      */

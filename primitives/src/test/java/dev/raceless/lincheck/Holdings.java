@@ -20,4 +20,14 @@ final class Holdings {
     void dropped(int thread) {
         held[thread]--;
     }
+
+    /** {@return whether any thread holds a use} */
+    boolean any() {
+        for (int h : held) {
+            if (h > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
