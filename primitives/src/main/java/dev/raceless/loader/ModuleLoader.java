@@ -331,7 +331,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 }
                 Handle<M> fresh = newHandle(key);
                 if (putIfAbsent(key, fresh)) {
-                    loadFresh(key, fresh); // throws, leaving nothing behind
+                    loadFresh(key, fresh, true); // throws, leaving nothing behind
+                    return fresh; // published with this request's use held: no unload comes between
                 }
                 continue;
             }
@@ -351,8 +352,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
     }
 
-    /** Makes and loads the instance of a handle this thread put; throws, removing it, on failure. */
-    private void loadFresh(K key, Handle<M> h) {
+    /**
+     * Makes and loads the instance of a handle this thread put, and publishes it (with a use held
+     * for the caller if {@code withUse}, see publish); throws, removing it, on failure.
+     */
+    private void loadFresh(K key, Handle<M> h, boolean withUse) {
         if (closed) { // after putIfAbsent: either we see closed, or close() sees h (see the notes)
             IllegalStateException e = closedFor(key);
             replace(key, h, null);
@@ -365,15 +369,20 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         } catch (Throwable t) {
             throw failLoad(key, h, t);
         }
-        publish(key, h, m);
+        publish(key, h, m, withUse);
     }
 
     private M make(K key) {
         return Objects.requireNonNull(factory.apply(key), "the factory returned null");
     }
 
-    /** Runs init (and start) on a made instance and makes it live; removes it and throws on failure. */
-    private void publish(K key, Handle<M> h, M m) {
+    /**
+     * Runs init (and start) on a made instance and makes it live, with a use held for the caller
+     * if {@code withUse} (a request that loaded it: Lincheck ModuleLoaderLincheckTest found an
+     * unload that came between the publication and the request's own tryAcquire, so the request
+     * loaded twice); removes it and throws on failure.
+     */
+    private void publish(K key, Handle<M> h, M m, boolean withUse) {
         boolean initialized = false;
         try {
             lifecycle.init(m);
@@ -392,7 +401,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             }
             throw failLoad(key, h, t);
         }
-        h.uses.reopen(); // the ready mark: publishes module with a volatile write read by every tryAcquire
+        // The ready mark: publishes module with a volatile write read by every tryAcquire
+        if (withUse) {
+            h.uses.reopenAndAcquire();
+        } else {
+            h.uses.reopen();
+        }
         h.ready.complete(null); // wakes the requests that waited for this load
     }
 
@@ -619,7 +633,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (!putIfAbsent(key, fresh)) {
             return null;
         }
-        loadFresh(key, fresh);
+        loadFresh(key, fresh, false);
         return ReloadResult.LOADED;
     }
 
@@ -637,7 +651,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
         Handle<M> fresh = newHandle(key);
         stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
-        publish(key, fresh, next); // throws LoadException, leaving the key unloaded
+        publish(key, fresh, next, false); // throws LoadException, leaving the key unloaded
         return ReloadResult.RELOADED;
     }
 

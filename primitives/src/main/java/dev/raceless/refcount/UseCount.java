@@ -886,6 +886,25 @@ public final class UseCount {
      *         {@code DEAD} (or another reopen won)
      */
     public boolean reopen() {
+        return reopen(false);
+    }
+
+    /**
+     * Starts a new life with one use held by the caller: {@link #reopen()} and a
+     * {@link #tryAcquire()} with nothing between them. No shutdown of the new life can find it
+     * idle before the caller's {@link #release()}: a loader that publishes an instance this way
+     * takes its own call into it before any unload can run (jcstress
+     * {@code ReopenAndAcquireVsTryShutdown}; with {@code reopen()} and then {@code tryAcquire()},
+     * {@code BrokenReopenThenAcquire} shows a shutdown in between).
+     *
+     * @return {@code true} if this call reopened the count and holds a use of the new life;
+     *         {@code false} if it was not {@code DEAD} (or another reopen won): no use is taken
+     */
+    public boolean reopenAndAcquire() {
+        return reopen(true);
+    }
+
+    private boolean reopen(boolean withUse) {
         long s = state;
         if (phase(s) != DEAD) {
             return false;
@@ -896,6 +915,14 @@ public final class UseCount {
             return false;
         }
         termination = next; // invariant 3: installed before LIVE is published
+        if (withUse) {
+            // Before LIVE is published: every count of the new life first reads that volatile
+            // write (its CAS from LIVE), so the up happens-before the count in either flavour.
+            up();
+            if (DEBUG) {
+                tracker.taken();
+            }
+        }
         state = next(o, LIVE);
         return true;
     }

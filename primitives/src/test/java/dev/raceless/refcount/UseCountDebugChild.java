@@ -44,6 +44,13 @@ public final class UseCountDebugChild {
         check(!e.awaitTermination(200, java.util.concurrent.TimeUnit.MILLISECONDS), "the held use keeps it GOING");
         check(reports.size() == 1 && reports.get(0).contains("the-holder") && reports.get(0).contains("UseCountDebugChild"),
                 "the stall report names the holder thread and where it took the use: " + reports);
+
+        UseCount f = new UseCount();
+        f.shutdown();
+        check(f.reopenAndAcquire(), "reopenAndAcquire");
+        f.release(); // tracked: the use reopenAndAcquire took
+        expectIse(f::release, "a second release after reopenAndAcquire");
+        check(f.tryShutdown(), "the tracked use released, the refused one left no trace: " + f);
         System.out.println(ALL_PASSED);
     }
 
