@@ -117,7 +117,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * and the CAS fails) or gave it back LIVE (invariant 5).
      *
      * Request vs unload (jcstress RequestVsUnload): the request reads the key table, then tryAcquire; the
-     * unloader does tryShutdown/shutdown, waits for DEAD, destroys, then removes. A request whose
+     * unloader does tryShutdown/shutdown, waits for DEAD, destroys, then removes. A request that
+     * loads the instance itself publishes it with its own use held (UseCount.reopenAndAcquire), so
+     * no unload comes between its load and its call (Lincheck ModuleLoaderLincheckTest). A request whose
      * tryAcquire succeeded did so before the count left LIVE (UseCount's TryAcquireVsShutdown), so
      * the unload waits for it (or reports BUSY). A request that fails waits for the attempt's
      * unloadEnded, which completes after the removal (or replacement, or give-back), and retries:
@@ -403,7 +405,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
         // The ready mark: publishes module with a volatile write read by every tryAcquire
         if (withUse) {
-            h.uses.reopenAndAcquire();
+            if (!h.uses.reopenAndAcquire()) {
+                throw new AssertionError("a fresh handle is DEAD until its load publishes it: " + h);
+            }
         } else {
             h.uses.reopen();
         }

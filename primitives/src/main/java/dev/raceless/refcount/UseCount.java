@@ -200,9 +200,13 @@ public final class UseCount {
      *
      * Proof sketch, all-or-nothing tryShutdown (TryAcquireVsTryShutdown): TRYING refuses new
      * tryAcquires exactly as GOING does; if the count is not zero the rollback CAS restores LIVE
-     * with a fresh seq. If the rollback CAS fails, only two moves from TRYING exist: to DEAD (a
-     * last release finished it: return true) or to GOING (a concurrent shutdown() committed it:
-     * the count is no longer LIVE because of that call, not this one).
+     * with a fresh seq. If its CAS (to DEAD, or the rollback) fails, only two moves from TRYING
+     * exist: to DEAD (a last release finished it: return true) or to GOING (a concurrent
+     * shutdown() committed it). Then the call acts on the state it reads again, as a new attempt:
+     * DEAD returns true; GOING is counted afresh and ended if zero (TryShutdownVsIdleShutdown);
+     * LIVE (a cancel or a reopen came between) is tried again. A count is trusted only for the
+     * word it was made on, and only through that word's CAS: zero on a GOING word whose CAS fails
+     * may belong to a life a cancelShutdown() revived (TryShutdownVsCancel).
      *
      * Happens-before for termination: every release is an xadd on a down cell; a counter's
      * volatile read of a cell synchronizes-with the last xadd on it, and earlier xadds on the same
@@ -549,9 +553,9 @@ public final class UseCount {
     /**
      * Unloads if no use is held, all or nothing. Never blocks.
      *
-     * <p>Returns {@code true} if the life current at the call has ended: no use is held and none
-     * can be taken in it (the count is {@code DEAD} on return, unless a racing {@link #reopen()}
-     * has started the next life since). Returns {@code false} if a use was held: then a {@code LIVE} count is
+     * <p>Returns {@code true} if the count is {@code DEAD} at the instant this call takes effect:
+     * no use is held and none can be taken in that life (a racing {@link #reopen()} may have
+     * started the next life before the call returns). Returns {@code false} if a use was held: then a {@code LIVE} count is
      * left {@code LIVE}, exactly as if this method had not been called, and a {@code GOING} count
      * (from an earlier {@link #shutdown()}) stays {@code GOING}.
      *
@@ -559,7 +563,7 @@ public final class UseCount {
      * out is counted as busy for the instant it took. {@link #tryAcquire()} calls racing with this
      * method may fail spuriously.
      *
-     * @return whether the life current at the call has ended (the count is {@code DEAD})
+     * @return whether the count is {@code DEAD} at the instant this call takes effect
      * @throws IllegalStateException if the count is found negative (a release without a matching
      *         acquire happened earlier); the count is left as it was
      */
@@ -597,19 +601,20 @@ public final class UseCount {
                 }
                 case TRYING: // another tryShutdown is counting: count too, never wait for it
                 case GOING: {
-                    long pending = finishIfZero(s);
+                    long pending = count();
                     if (pending < 0) {
                         throw negativeCount("tryShutdown()");
                     }
                     if (pending > 0) {
                         return isDead(state); // a use is held: GOING stays GOING (TRYING is the other call's)
                     }
-                    // Zero on a GOING word: no use can begin in that life (GOING refuses takers, a
-                    // hand-off needs a held use), so it is over, ended by this call or another one,
-                    // even if a reopen() has started the next life since. Zero on another call's
-                    // TRYING word: that word may be gone (rolled back, committed): act on the
-                    // state read again.
-                    if (phase(s) == GOING || isDead(state)) {
+                    // Zero: end the life of s, or see it ended. If the CAS fails, s is gone, and
+                    // not necessarily to DEAD: a cancelShutdown() may have taken it back to LIVE
+                    // (and the last holder then released on the LIVE fast path), or a reopen() may
+                    // have followed. A zero counted on a word that is gone proves nothing: act on
+                    // the state read again (jcstress TryShutdownVsCancel, Lincheck
+                    // UseCountLincheckTest).
+                    if (endLife(s) || isDead(state)) {
                         return true;
                     }
                     continue;
@@ -734,7 +739,9 @@ public final class UseCount {
      *
      * @return {@code true} if the count was {@code GOING} with a use held and is {@code LIVE}
      *         again; {@code false} if it was not {@code GOING} or no use was held (then the count
-     *         is {@code DEAD}: the shutdown stands)
+     *         is {@code DEAD}, the shutdown stands, unless another {@code cancelShutdown()} or a
+     *         {@code reopen()} raced this call: a caller that owns the shutdown, as a timed unload
+     *         does, has none)
      */
     public boolean cancelShutdown() {
         for (;;) {
@@ -915,15 +922,19 @@ public final class UseCount {
             return false;
         }
         termination = next; // invariant 3: installed before LIVE is published
-        if (withUse) {
-            // Before LIVE is published: every count of the new life first reads that volatile
-            // write (its CAS from LIVE), so the up happens-before the count in either flavour.
-            up();
-            if (DEBUG) {
-                tracker.taken();
+        try {
+            if (withUse) {
+                // Before LIVE is published: every count of the new life first reads that volatile
+                // write (its CAS from LIVE), so the up happens-before the count in either flavour.
+                // (An up that throws, out of memory for a new slot, stored nothing.)
+                up();
             }
+        } finally {
+            state = next(o, LIVE); // never left OPENING, even if the up threw
         }
-        state = next(o, LIVE);
+        if (withUse && DEBUG) {
+            tracker.taken();
+        }
         return true;
     }
 
