@@ -404,14 +404,17 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             throw failLoad(key, h, t);
         }
         // The ready mark: publishes module with a volatile write read by every tryAcquire
-        if (withUse) {
-            if (!h.uses.reopenAndAcquire()) {
-                throw new AssertionError("a fresh handle is DEAD until its load publishes it: " + h);
+        try {
+            if (withUse) {
+                if (!h.uses.reopenAndAcquire()) {
+                    throw new AssertionError("a fresh handle is DEAD until its load publishes it: " + h);
+                }
+            } else {
+                h.uses.reopen();
             }
-        } else {
-            h.uses.reopen();
+        } finally {
+            h.ready.complete(null); // wakes the requests that waited for this load, whatever was thrown
         }
-        h.ready.complete(null); // wakes the requests that waited for this load
     }
 
     /** Nothing half loaded: removes the handle; the waiting requests and the caller get the error. */

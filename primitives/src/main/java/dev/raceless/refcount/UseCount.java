@@ -201,12 +201,14 @@ public final class UseCount {
      * Proof sketch, all-or-nothing tryShutdown (TryAcquireVsTryShutdown): TRYING refuses new
      * tryAcquires exactly as GOING does; if the count is not zero the rollback CAS restores LIVE
      * with a fresh seq. If its CAS (to DEAD, or the rollback) fails, only two moves from TRYING
-     * exist: to DEAD (a last release finished it: return true) or to GOING (a concurrent
-     * shutdown() committed it). Then the call acts on the state it reads again, as a new attempt:
-     * DEAD returns true; GOING is counted afresh and ended if zero (TryShutdownVsIdleShutdown);
-     * LIVE (a cancel or a reopen came between) is tried again. A count is trusted only for the
-     * word it was made on, and only through that word's CAS: zero on a GOING word whose CAS fails
-     * may belong to a life a cancelShutdown() revived (TryShutdownVsCancel).
+     * exist: to DEAD (a last release, a back-out or another tryShutdown ended the word) or to
+     * GOING (a concurrent shutdown() committed it). Then the call acts on the state it reads
+     * again, as a new attempt: DEAD returns true; GOING is counted afresh and ended if zero
+     * (TryShutdownVsIdleShutdown); LIVE (a cancel or a reopen came between) is tried again, so the
+     * call may end a life that a racing reopen() started. A zero count is trusted only through the
+     * CAS of the word it was made on: zero on a GOING word whose CAS fails may belong to a life a
+     * cancelShutdown() revived (TryShutdownVsCancel). A positive count needs no CAS: a use was held
+     * at an instant of the count, so false (or true if the life has ended since) is right.
      *
      * Happens-before for termination: every release is an xadd on a down cell; a counter's
      * volatile read of a cell synchronizes-with the last xadd on it, and earlier xadds on the same
@@ -554,8 +556,9 @@ public final class UseCount {
      * Unloads if no use is held, all or nothing. Never blocks.
      *
      * <p>Returns {@code true} if the count is {@code DEAD} at the instant this call takes effect:
-     * no use is held and none can be taken in that life (a racing {@link #reopen()} may have
-     * started the next life before the call returns). Returns {@code false} if a use was held: then a {@code LIVE} count is
+     * no use is held and none can be taken in that life. If a racing {@link #reopen()} starts the
+     * next life meanwhile, that life may be the one this call ends (or finds busy): it takes
+     * effect on the life it counts. Returns {@code false} if a use was held: then a {@code LIVE} count is
      * left {@code LIVE}, exactly as if this method had not been called, and a {@code GOING} count
      * (from an earlier {@link #shutdown()}) stays {@code GOING}.
      *
@@ -587,8 +590,8 @@ public final class UseCount {
                         }
                         return false;
                     }
-                    // The word t is gone. From TRYING only two moves exist: a last release ended
-                    // the life (DEAD), or shutdown() committed it (GOING, because of that call, not
+                    // The word t is gone. From TRYING only two moves exist: a last release, a
+                    // back-out or another tryShutdown ended the life (DEAD), or shutdown() committed it (GOING, because of that call, not
                     // this one; from there anything may have happened since). A zero we counted
                     // proves nothing once t is gone: never trust the count, act on the state read
                     // again. GOING is counted afresh below, so an idle count that a racing
@@ -738,10 +741,10 @@ public final class UseCount {
      * ASYMMETRIC flavour one heavy barrier.
      *
      * @return {@code true} if the count was {@code GOING} with a use held and is {@code LIVE}
-     *         again; {@code false} if it was not {@code GOING} or no use was held (then the count
-     *         is {@code DEAD}, the shutdown stands, unless another {@code cancelShutdown()} or a
-     *         {@code reopen()} raced this call: a caller that owns the shutdown, as a timed unload
-     *         does, has none)
+     *         again; {@code false} if it was not {@code GOING}, or if no use was held: then the
+     *         count is {@code DEAD} and the shutdown stands, unless another
+     *         {@code cancelShutdown()} or a {@code reopen()} raced this call (a caller that owns the
+     *         shutdown, as a timed unload does, has none)
      */
     public boolean cancelShutdown() {
         for (;;) {
