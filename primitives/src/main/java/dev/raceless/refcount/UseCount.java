@@ -756,7 +756,7 @@ public final class UseCount {
             // tryAcquire's tentative up): in the contract the count is DEAD already, so finish it
             // rather than revive it (Lincheck UseCountLincheckTest, jcstress CancelVsIdleShutdown)
             if (finishIfZero(s) == 0) {
-                return false; // ended here, or by the shutdown or a release: DEAD either way
+                return false; // ended here, or by the shutdown or a release: DEAD, unless a racing cancel or reopen followed
             }
             if (casState(s, next(s, LIVE))) { // a finisher holding the GOING word now fails its CAS
                 return true;
@@ -1151,8 +1151,7 @@ public final class UseCount {
     }
 
     private static boolean isDead(long word) {
-        int ph = phase(word);
-        return ph == DEAD || ph == OPENING;
+        return phase(word) >= DEAD; // DEAD or OPENING, the phases above DEAD: one compare on the release path
     }
 
     private boolean casState(long expected, long update) {
