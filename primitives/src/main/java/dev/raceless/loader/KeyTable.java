@@ -10,12 +10,11 @@ import java.util.List;
  * {@link java.util.concurrent.CopyOnWriteArrayList} keeps its array. A loader holds few keys and
  * changes them only when it loads, unloads or reloads, while every call reads the map. A read is
  * one volatile load of the owner's field and a probe of one array, with both values beside their
- * key, so a call reaches the use count in two dependent loads (the array, then the count) instead
- * of three (the array, the handle, the handle's count). {@link java.util.concurrent.ConcurrentHashMap#get}
- * goes through the map object, its table and a node, dependent loads that a FENCED use pair's
- * locked instruction keeps from overlapping with the previous call's (measured on JDK 17, FENCED:
- * a call through the loader took 15.8 ns with it and 10.2 ns with this table holding only the
- * handle, against 6.9 ns for the bare use pair; docs/loader.md gives the runs).
+ * key. {@link java.util.concurrent.ConcurrentHashMap#get} goes through the map object, its table
+ * and a node, with more work per probe (measured on JDK 17, FENCED: a call through the loader took
+ * 15.8 ns with it and 10.2 ns with this table holding only the handle, against 6.9 ns for the bare
+ * use pair). The call's cost follows the instructions of its compiled loop more than its loads:
+ * docs/loader.md gives the runs.
  *
  * <p>Keys and values are non-null; keys are compared by {@code equals}. Every write copies the
  * table and calls the keys' {@code hashCode} and {@code equals} (linear in the number of keys, so
