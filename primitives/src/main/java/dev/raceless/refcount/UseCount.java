@@ -591,12 +591,13 @@ public final class UseCount {
                         return false;
                     }
                     // The word t is gone. From TRYING only two moves exist: a last release, a
-                    // back-out or another tryShutdown ended the life (DEAD), or shutdown() committed it (GOING, because of that call, not
-                    // this one; from there anything may have happened since). A zero we counted
-                    // proves nothing once t is gone: never trust the count, act on the state read
-                    // again. GOING is counted afresh below, so an idle count that a racing
-                    // shutdown() committed ends DEAD and this returns true, as the state machine
-                    // says (Lincheck UseCountLincheckTest found the false this returned before).
+                    // back-out or another tryShutdown ended the life (DEAD), or shutdown()
+                    // committed it (GOING, because of that call, not this one; from there
+                    // anything may have happened since). A zero we counted proves nothing once
+                    // t is gone: never trust the count, act on the state read again. GOING is
+                    // counted afresh below, so an idle count that a racing shutdown() committed
+                    // ends DEAD and this returns true, as the state machine says (Lincheck
+                    // UseCountLincheckTest found the false this returned before).
                     if (isDead(state)) {
                         return true;
                     }
@@ -756,7 +757,9 @@ public final class UseCount {
             // tryAcquire's tentative up): in the contract the count is DEAD already, so finish it
             // rather than revive it (Lincheck UseCountLincheckTest, jcstress CancelVsIdleShutdown)
             if (finishIfZero(s) == 0) {
-                return false; // ended here, or by the shutdown or a release: DEAD, unless a racing cancel or reopen followed
+                // Ended here, or by the shutdown or a release: DEAD, unless a racing cancel or
+                // reopen followed
+                return false;
             }
             if (casState(s, next(s, LIVE))) { // a finisher holding the GOING word now fails its CAS
                 return true;
