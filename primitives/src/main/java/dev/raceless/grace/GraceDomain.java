@@ -3,9 +3,9 @@ package dev.raceless.grace;
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.ReaderCounts;
 import dev.raceless.internal.Stalls;
-import dev.raceless.internal.jfr.GracePeriodEvent;
-import dev.raceless.internal.jfr.StallEvent;
 import dev.raceless.internal.Stripes;
+import dev.raceless.internal.Waits;
+import dev.raceless.internal.jfr.GracePeriodEvent;
 import dev.raceless.refcount.ReadSide;
 
 import java.util.Objects;
@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * at once cost one or two grace periods, not N. Waiting spins briefly, then parks; the last exit of
  * an awaited section unparks the waiter (with the {@code FENCED} read side an exit may miss the
  * waiter, which therefore also rescans at growing intervals, from 20 µs up to 1 ms). {@link #trySynchronize()} never waits and
- * {@link #synchronize(long, TimeUnit)} gives up at a deadline.
+ * {@link #trySynchronize(long, TimeUnit)} gives up at a deadline.
  *
  * <p><b>Deferred actions.</b> {@link #callAfterGrace(Runnable)} queues an action to run after a
  * grace period, on a daemon thread owned by the domain, in the order queued; it never blocks the
@@ -195,9 +195,9 @@ public final class GraceDomain implements AutoCloseable {
     /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
     private boolean interruptedWhileWaiting;
 
-    /** Waits longer than this are reported once (stallReporter). */
-    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
-    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.grace");
+    /** Waits longer than the threshold are reported once; replaced whole by reportStalls. */
+    private volatile Stalls stalls = DEFAULT_STALLS;
+    private static final Stalls DEFAULT_STALLS = Stalls.defaults("dev.raceless.grace");
 
     private final DeferredActions actions;
     /** Non-null only with the debug property. */
@@ -417,7 +417,7 @@ public final class GraceDomain implements AutoCloseable {
         gpLock.lock();
         try {
             if (gpSeq - target < 0) {
-                r = runGracePeriod(FOREVER, 0L);
+                r = runGracePeriod(Waits.Mode.FOREVER, 0L);
                 interrupted = interruptedWhileWaiting;
                 interruptedWhileWaiting = false;
             }
@@ -443,14 +443,10 @@ public final class GraceDomain implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException as {@link #synchronize()}
      */
-    public boolean synchronize(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
-        }
-        checkNotInSection("synchronize(timeout, unit)");
+    public boolean trySynchronize(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waits.timeoutNanos(timeout, unit);
+        checkNotInSection("trySynchronize(timeout, unit)");
         long target = snapshot();
-        long nanos = unit.toNanos(timeout);
         long deadline = System.nanoTime() + nanos;
         if (!gpLock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
             return false;
@@ -459,7 +455,7 @@ public final class GraceDomain implements AutoCloseable {
             if (gpSeq - target >= 0) {
                 return true;
             }
-            int r = runGracePeriod(UNTIL_DEADLINE, deadline);
+            int r = runGracePeriod(Waits.Mode.TIMED, deadline);
             if (r == INTERRUPTED) {
                 throw new InterruptedException("interrupted while waiting for a grace period");
             }
@@ -470,6 +466,21 @@ public final class GraceDomain implements AutoCloseable {
         } finally {
             gpLock.unlock();
         }
+    }
+
+    /**
+     * The former name of {@link #trySynchronize(long, TimeUnit)}: every timed wait of the library
+     * is spelled {@code tryX(timeout, unit)}.
+     *
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
+     * @return as {@link #trySynchronize(long, TimeUnit)}
+     * @throws InterruptedException if interrupted while waiting
+     * @deprecated use {@link #trySynchronize(long, TimeUnit)}
+     */
+    @Deprecated
+    public boolean synchronize(long timeout, TimeUnit unit) throws InterruptedException {
+        return trySynchronize(timeout, unit);
     }
 
     /**
@@ -488,7 +499,7 @@ public final class GraceDomain implements AutoCloseable {
             return false;
         }
         try {
-            int r = runGracePeriod(NO_WAIT, 0L);
+            int r = runGracePeriod(Waits.Mode.TRY, 0L);
             if (r == MISUSE) {
                 throw moreExitsThanEnters();
             }
@@ -544,8 +555,6 @@ public final class GraceDomain implements AutoCloseable {
 
     // ---------------------------------------------------------------- grace periods
 
-    /** Wait modes of a grace period. */
-    private static final int FOREVER = 0, UNTIL_DEADLINE = 1, NO_WAIT = 2;
     /** Outcomes of a wait. */
     private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2, MISUSE = 3;
 
@@ -559,7 +568,7 @@ public final class GraceDomain implements AutoCloseable {
      *
      * @return DONE, or why not (TIMED_OUT, INTERRUPTED, MISUSE); never INTERRUPTED for FOREVER
      */
-    private int runGracePeriod(int mode, long deadline) {
+    private int runGracePeriod(Waits.Mode mode, long deadline) {
         GracePeriodEvent event = new GracePeriodEvent(); // JFR; a slow path, so the allocation is fine
         event.begin();
         long s = gpSeq;
@@ -587,9 +596,9 @@ public final class GraceDomain implements AutoCloseable {
      * {@code idx} unparks it (FENCED: or a rescan interval passes). The caller holds gpLock (one
      * waiter at a time).
      */
-    private int drain(int idx, int mode, long deadline) {
+    private int drain(int idx, Waits.Mode mode, long deadline) {
         int r = check(idx); // after the grace period's heavy barrier (runGracePeriod)
-        if (r != TIMED_OUT || mode == NO_WAIT) {
+        if (r != TIMED_OUT || mode == Waits.Mode.TRY) {
             return r;
         }
         for (int i = 0; i < SPINS; i++) {
@@ -603,12 +612,12 @@ public final class GraceDomain implements AutoCloseable {
         Flavour.heavyBarrier();
         long rescan = FIRST_RESCAN_NANOS;
         long since = System.nanoTime();
-        long stallAt = since + stallNanos; // one report per stall
+        long stallAt = since + stalls.nanos(); // one report per stall
         boolean reported = false;
         try {
             while ((r = check(idx)) == TIMED_OUT) {
                 long now = System.nanoTime();
-                long left = mode == UNTIL_DEADLINE ? deadline - now : Long.MAX_VALUE;
+                long left = mode == Waits.Mode.TIMED ? deadline - now : Long.MAX_VALUE;
                 if (left <= 0L) {
                     return TIMED_OUT;
                 }
@@ -632,7 +641,7 @@ public final class GraceDomain implements AutoCloseable {
                     rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
                 }
                 if (Thread.interrupted()) {
-                    if (mode == UNTIL_DEADLINE) {
+                    if (mode == Waits.Mode.TIMED) {
                         return INTERRUPTED;
                     }
                     interruptedWhileWaiting = true; // FOREVER: remember, keep waiting
@@ -712,10 +721,7 @@ public final class GraceDomain implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
-        Objects.requireNonNull(unit, "unit");
-        Objects.requireNonNull(reporter, "reporter");
-        stallNanos = Stalls.thresholdNanos(threshold, unit);
-        stallReporter = reporter;
+        stalls = Stalls.of(threshold, unit, reporter, "dev.raceless.grace");
     }
 
     private void reportStall(int idx, long waited) {
@@ -724,18 +730,7 @@ public final class GraceDomain implements AutoCloseable {
                 + " open, counted in " + counts.slotCount() + " thread slots and " + counts.stripes()
                 + " shared stripes)" + (DEBUG ? ":" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
-        StallEvent event = new StallEvent();
-        if (event.shouldCommit()) {
-            event.waiter = "synchronize() of " + this;
-            event.waited = waited;
-            event.report = report;
-            event.commit();
-        }
-        try {
-            stallReporter.accept(report);
-        } catch (RuntimeException e) { // a broken reporter must not break the grace period
-            logActionFailure(() -> { }, e);
-        }
+        stalls.report("synchronize() of " + this, waited, report);
     }
 
     // ---------------------------------------------------------------- inspection

@@ -26,7 +26,7 @@ public final class DebugModeChild {
 
         int t = d.enter();
         expectIse(d::synchronize, "synchronize() inside own section");
-        expectIse(() -> d.synchronize(1, TimeUnit.SECONDS), "synchronize(timeout) inside own section");
+        expectIse(() -> d.trySynchronize(1, TimeUnit.SECONDS), "synchronize(timeout) inside own section");
         expectIse(() -> check(d.trySynchronize(), "unreachable"), "trySynchronize() inside own section");
         expectIse(d::barrier, "barrier() inside own section");
         check(other.trySynchronize(), "another domain's synchronize is allowed inside a section of d");
@@ -45,7 +45,7 @@ public final class DebugModeChild {
         Thread reader = new Thread(() -> token[0] = d.enter());
         reader.start();
         reader.join();
-        check(!d.synchronize(0, TimeUnit.NANOSECONDS), "timed synchronize with another thread's section open");
+        check(!d.trySynchronize(0, TimeUnit.NANOSECONDS), "timed synchronize with another thread's section open");
         check(!d.trySynchronize(), "trySynchronize with another thread's section open");
         d.exit(token[0]); // ended on this thread: legal
         check(d.trySynchronize(), "trySynchronize after the other thread's section ended here");
@@ -73,7 +73,7 @@ public final class DebugModeChild {
         try {
             a.exit(t ^ 1);
             System.out.println("FAIL exit(t ^ 1) accepted for an open section t; synchronize(100 ms) now returns "
-                    + a.synchronize(100, TimeUnit.MILLISECONDS) + " forever");
+                    + a.trySynchronize(100, TimeUnit.MILLISECONDS) + " forever");
         } catch (IllegalArgumentException expected) {
             System.out.println("ok   exit(t ^ 1) refused");
             a.exit(t);

@@ -243,7 +243,7 @@ public final class GraceTortureStress {
                 }
                 case TIMED_AND_TRY -> {
                     if (which == 0) {
-                        while (!domain.synchronize(20, TimeUnit.MICROSECONDS)) {
+                        while (!domain.trySynchronize(20, TimeUnit.MICROSECONDS)) {
                             failures++;
                         }
                     } else {
