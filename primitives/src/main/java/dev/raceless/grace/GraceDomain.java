@@ -38,15 +38,17 @@ import java.util.function.Consumer;
  * period has started (a flip of the epoch index, taken as soon as the sections counted on the
  * other index are done), so a stream of new readers cannot starve it. Sections that begin between
  * the call and that flip (while an earlier grace period finishes, or while the flip waits for
- * sections from before the previous one) may be waited for. Concurrent callers share grace periods: N callers
- * at once cost one or two grace periods, not N. Waiting spins briefly, then parks; the last exit of
- * an awaited section unparks the waiter (with the {@code FENCED} read side an exit may miss the
- * waiter, which therefore also rescans at growing intervals, from 20 µs up to 1 ms). {@link #trySynchronize()} never waits and
- * {@link #trySynchronize(long, TimeUnit)} gives up at a deadline.
+ * sections from before the previous one) may be waited for. Concurrent callers share grace
+ * periods: N callers at once cost one or two grace periods, not N. Waiting spins briefly, then
+ * parks; the last exit of an awaited section unparks the waiter (with the {@code FENCED} read side
+ * an exit may miss the waiter, which therefore also rescans at growing intervals, from 20 µs up to
+ * 1 ms). {@link #trySynchronize()} never waits and {@link #trySynchronize(long, TimeUnit)} gives up
+ * at a deadline.
  *
  * <p><b>Deferred actions.</b> {@link #callAfterGrace(Runnable)} queues an action to run after a
  * grace period, on a daemon thread owned by the domain, in the order queued; it never blocks the
- * caller. The thread ends at {@link #close()}, or when the domain becomes unreachable without it. An action that throws is reported to the error handler and does not stop the others.
+ * caller. The thread ends at {@link #close()}, or when the domain becomes unreachable without it.
+ * An action that throws is reported to the error handler and does not stop the others.
  * {@link #barrier()} waits until every action queued before it has run ({@code rcu_barrier});
  * {@code synchronize()} does not. {@link #close()} refuses new actions and runs the queued ones.
  *
@@ -584,7 +586,8 @@ public final class GraceDomain implements AutoCloseable {
         if (event.shouldCommit()) {
             event.domain = name;
             event.readSide = ReadSide.active().name();
-            event.outcome = r == DONE ? "DONE" : r == TIMED_OUT ? "TIMED_OUT" : r == INTERRUPTED ? "INTERRUPTED" : "MISUSE";
+            event.outcome = r == DONE ? "DONE" : r == TIMED_OUT ? "TIMED_OUT"
+                    : r == INTERRUPTED ? "INTERRUPTED" : "MISUSE";
             event.callersQueued = gpLock.getQueueLength();
             event.commit();
         }

@@ -2,6 +2,7 @@ package dev.raceless.refcount;
 
 import dev.raceless.internal.Stalls;
 import dev.raceless.internal.Stripes;
+import dev.raceless.internal.VarHandles;
 import dev.raceless.internal.Waits;
 
 import java.lang.invoke.MethodHandles;
@@ -682,13 +683,5 @@ public final class UseCount extends CountCells {
     }
 
     // VarHandle mechanics
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(UseCount.class, "state", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", long.class);
 }
