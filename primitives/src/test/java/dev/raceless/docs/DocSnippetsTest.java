@@ -301,7 +301,7 @@ class DocSnippetsTest {
             if (!m.matches()) {
                 continue;
             }
-            StringBuilder message = new StringBuilder(m.group(3));
+            StringBuilder message = new StringBuilder(m.group(3).replaceAll(";$", ""));
             for (int j = i + 1; j < lines.length && !ERROR.matcher(lines[j]).matches(); j++) {
                 if (DETAIL.matcher(lines[j]).matches()) { // javac prints the source line and a caret first
                     message.append("; ").append(lines[j].strip().replaceAll("\\s+", " "));
