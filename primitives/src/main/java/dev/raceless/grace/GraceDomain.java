@@ -125,27 +125,13 @@ public final class GraceDomain implements AutoCloseable {
      *   One Flavour.heavyBarrier() (membarrier in ASYMMETRIC, nothing in FENCED) before (a) serves
      *   both drains: what the proof below needs is a barrier after the unpublish and before the
      *   scan that finds an index empty, and the flip orders nothing the barrier must cover (it only
-     *   keeps new sections off the index being drained). Two barriers, one per drain, was the first
-     *   design: 11.5 µs per synchronize() with no readers here, where one membarrier costs about 5.
+     *   keeps new sections off the index being drained). A barrier per drain would add a second
+     *   membarrier to every grace period, readers or not.
      *
-     * Proof sketch of the rule (UnpublishThenFree, WarmUnpublishThenFree, AsymmetricDekker): the reader does
-     * read(current), up(idx), then reads the pointer; the updater unpublishes (a volatile write),
-     * then (a)-(c). The bad outcome is a reader whose up the drain does not see and who still reads
-     * the old pointer.
-     *   FENCED: the up is a volatile store, the drain's reads of ups are volatile loads, the
-     *   unpublish and the reader's pointer read are volatile: all synchronization actions, totally
-     *   ordered. If the drain's read of the up precedes the up, the reader's pointer read follows
-     *   the unpublish and sees the new pointer.
-     *   ASYMMETRIC: the up is a release store and the pointer read follows it with no fence; C2
-     *   keeps them in program order (a MemBarCPUOrder after every non-plain VarHandle access), so
-     *   only the CPU's store buffer can delay the up. The grace period's membarrier returns only after
-     *   every running thread of the process executed a full barrier: if the reader's up was
-     *   executed before that barrier it is visible to the scan; if not, the reader's pointer read
-     *   comes after it and sees the unpublish, which the updater made before the system call.
-     *   The scan that matters is the last one of the drain of the reader's index, (a) or (c); both
-     *   come after the one barrier, however long (a) waited.
-     *   Either way the bad outcome is impossible. A section's exit is a release store read by the
-     *   drain's acquire load, so the section's actions happen-before the drain's return.
+     * Proof sketches (written once, in docs/grace-domain.md, "Proof sketches"): the grace-period
+     * guarantee in both flavours (UnpublishThenFree, WarmUnpublishThenFree, AsymmetricDekker), why
+     * step a (LateReaderOldEpoch), no starvation, no lost wake-up (SynchronizeWakesOnExit), sharing
+     * and misuse. They rest on the invariants above.
      *
      * Sharing (rcu_seq_snap): a caller reads gpSeq = s on arrival; a grace period that starts after
      * the arrival ends at (s + 3) & ~1 or later. Under gpLock the caller returns at once if gpSeq
@@ -160,7 +146,7 @@ public final class GraceDomain implements AutoCloseable {
      * (20 µs doubling to 1 ms) and rescans: a missed wake-up costs at most one such interval.
      * Virtual threads exit with an xadd, a full fence: they never miss the waiter.
      *
-     * Rejected: an xadd on enter and exit (the previous design, and srcu's): two locked
+     * Rejected: an xadd on enter and exit (srcu's design): two locked
      * instructions per section, the price every peer pays. A fence in exit under FENCED: the
      * updater waits anyway, so a rescan is cheaper than a fence in every exit. Per-thread slots
      * shared by every domain (HotSpot's GlobalCounter): one slot per thread for all domains means
@@ -427,7 +413,7 @@ public final class GraceDomain implements AutoCloseable {
             gpLock.unlock();
         }
         if (interrupted) {
-            Thread.currentThread().interrupt(); // keep the status we swallowed while parked
+            Thread.currentThread().interrupt(); // keep the status swallowed while parked
         }
         if (r == MISUSE) {
             throw moreExitsThanEnters();

@@ -47,7 +47,7 @@ final class GroupShutdown {
                 }
             } while (!c.casState(s, words[i] = StateWord.next(s, StateWord.TRYING)));
         }
-        Flavour.heavyBarrier(); // 2. once for all: every use announced before our CASes is visible
+        Flavour.heavyBarrier(); // 2. once for all: every use announced before the CASes is visible
         boolean idle = true;
         UseCount negative = null;
         for (int i = 0; i < n; i++) { // 3. count each, downs before ups
