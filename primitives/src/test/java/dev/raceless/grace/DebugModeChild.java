@@ -86,7 +86,8 @@ public final class DebugModeChild {
         int handed = b.enter();
         try {
             b.synchronize();
-            System.out.println("FAIL synchronize() with a section this thread entered and handed on still open: accepted");
+            System.out.println("FAIL synchronize() with a section this thread entered and handed on still open: "
+                    + "accepted");
         } catch (IllegalStateException e) {
             System.out.println("ok   synchronize() refused while the handed-on section is open: " + e.getMessage());
         }
@@ -97,7 +98,8 @@ public final class DebugModeChild {
             b.synchronize();
             System.out.println("ok   synchronize() after the other thread ended the handed-on section");
         } catch (IllegalStateException e) {
-            System.out.println("FAIL synchronize() after the other thread ended the handed-on section: " + e.getMessage());
+            System.out.println("FAIL synchronize() after the other thread ended the handed-on section: "
+                    + e.getMessage());
         }
 
         // 3. The same from a deferred action: the action thread's next synchronize() throws out of
@@ -122,7 +124,8 @@ public final class DebugModeChild {
         // 4. close() waits for the queued actions, which wait for a grace period: called inside a
         //    section of the same domain it waits for itself, like barrier(), but is not checked.
         GraceDomain e = new GraceDomain();
-        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread closer = new Thread(() -> {
             int own = e.enter();
             e.callAfterGrace(() -> { });
