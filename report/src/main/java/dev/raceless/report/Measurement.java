@@ -66,7 +66,8 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
             if (!known()) {
                 return UNKNOWN;
             }
-            return new Interval(hi <= 0 ? Double.POSITIVE_INFINITY : k / hi, lo <= 0 ? Double.POSITIVE_INFINITY : k / lo);
+            return new Interval(hi <= 0 ? Double.POSITIVE_INFINITY : k / hi,
+                    lo <= 0 ? Double.POSITIVE_INFINITY : k / lo);
         }
     }
 
