@@ -35,8 +35,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
       false, DEAD     shutdown first (false, GOING too: the taker's back-out came after the
                       count, and this stripped-down counter has no last-release path)
       true,  DEAD     the Dekker outcome: both missed each other (expected here, on purpose)
-    Its own table, not TryAcquireVsShutdownOutcomes: this counter prints no use count, and the
-    Dekker outcome that table forbids is the one this test must show.
+    Its own table, not TryAcquireVsShutdownOutcomes: this counter prints no use count, so no id of
+    that table matches its states (see there).
  */
 @JCStressTest
 @Description("BROKEN ON PURPOSE: tryAcquire vs shutdown with release/acquire only; must show the Dekker outcome.")
