@@ -361,7 +361,7 @@ final class Charts {
             Marker marker = MARKERS[colour % MARKERS.length];
             colour++;
             if (l.points().isEmpty()) {
-                // an empty category (no bar missed, say) still gets its legend entry
+                // an empty category still gets its legend entry
                 XYSeries s = chart.addSeries(l.label(), new double[] {-1}, new double[] {bottom > 0 ? bottom : 0});
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(marker);

@@ -144,9 +144,9 @@ final class Suites {
 
     /**
      * A read-side benchmark class that runs again in each flavour on a JDK 22+ ({@link Flavours}).
-     * Only the methods the flavour bars and the side-by-side comparison need, to keep the quick
-     * preset in its budget: {@code ours} at every thread count of the sweep, {@code peers} at 1
-     * and 2 threads (the bars compare at those), and in the smoke preset only the first of
+     * Only the methods the side-by-side comparison needs, to keep the quick preset in its
+     * budget: {@code ours} at every thread count of the sweep, {@code peers} at 1 and 2 threads
+     * (the flavours are compared at those), and in the smoke preset only the first of
      * {@code ours}.
      *
      * @param classRegex the benchmark class (whole match over its full name)
