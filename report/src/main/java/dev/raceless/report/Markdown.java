@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the report, {@code README.md} and its charts, from one run's results, its facts and
- * the Footprint table. Order: what the report compares, the machine and the command, one section
- * per scenario (benchmark class), the footprint, the files and how to reproduce.
+ * the Footprint table. Order: what the report compares, the machine and the command, every
+ * raceless-to-peer comparison at the two lowest thread counts in one table, one section per
+ * scenario (benchmark class), the footprint, the files and how to reproduce.
  *
  * <p>The report compares and does not grade: each scenario shows raceless and each peer with
  * JMH's 99.9% interval, whether each peer is correct for the scenario's job ({@link Suites}), the
@@ -64,6 +65,7 @@ final class Markdown {
                     + "benchmarks and this report still run; its numbers are not measurements.\n\n");
         }
         machine(threads, cpus);
+        glance();
 
         for (Map.Entry<String, List<Measurement>> e : byClass().entrySet()) {
             suite(e.getKey(), e.getValue(), cpus);
@@ -155,13 +157,7 @@ final class Markdown {
         md.append(Suites.isRegistered(cls) ? "" : " (not listed in Suites: run once at its own @Threads)");
         md.append(suite.question() == null ? "\n\n" : ": " + suite.question() + "\n\n");
 
-        // rows: raceless methods first, in the suite's order; peers after them, by name
-        Map<String, List<Measurement>> byLabel = new LinkedHashMap<>();
-        ms.stream().sorted(Comparator.comparing((Measurement m) -> {
-            int i = suite.raceless().indexOf(m.method());
-            return i < 0 ? Integer.MAX_VALUE : i;
-        }).thenComparing(Measurement::label).thenComparingInt(Measurement::threads))
-                .forEach(m -> byLabel.computeIfAbsent(m.label(), k -> new ArrayList<>()).add(m));
+        Map<String, List<Measurement>> byLabel = byLabel(suite, ms);
         List<String> labels = new ArrayList<>(byLabel.keySet());
         TreeSet<Integer> threads = ms.stream().map(Measurement::threads).collect(Collectors.toCollection(TreeSet::new));
         // swept: one table column per thread count. Classes run once at their own @Threads (which
@@ -207,6 +203,81 @@ final class Markdown {
             matrix(labels, byLabel, threads, null, m -> m.bytesPerOp() == null ? "" : String.format(Locale.ROOT,
                     "%.3f", m.bytesPerOp()));
         }
+    }
+
+    /** Rows by label: raceless methods first, in the suite's order; peers after them, by name. */
+    private static Map<String, List<Measurement>> byLabel(Suites.Suite suite, List<Measurement> ms) {
+        Map<String, List<Measurement>> byLabel = new LinkedHashMap<>();
+        ms.stream().sorted(Comparator.comparing((Measurement m) -> {
+            int i = suite.raceless().indexOf(m.method());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }).thenComparing(Measurement::label).thenComparingInt(Measurement::threads))
+                .forEach(m -> byLabel.computeIfAbsent(m.label(), k -> new ArrayList<>()).add(m));
+        return byLabel;
+    }
+
+    /**
+     * The comparisons in one table: for every swept scenario with peers, each raceless method
+     * against each peer of the same run at the two lowest thread counts, with both times, the
+     * ratio and its interval, and the peer's correctness.
+     */
+    private void glance() {
+        List<String[]> pairs = new ArrayList<>(); // class, raceless label, peer label
+        TreeSet<Integer> all = new TreeSet<>();
+        Map<String, Map<String, List<Measurement>>> classes = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Measurement>> e : byClass().entrySet()) {
+            Suites.Suite suite = Suites.forClass(e.getKey());
+            if (!suite.sweepThreads() || !suite.hasPeers()) {
+                continue;
+            }
+            Map<String, List<Measurement>> byLabel = byLabel(suite, e.getValue());
+            classes.put(e.getKey(), byLabel);
+            for (String r : byLabel.keySet()) {
+                for (String p : byLabel.keySet()) {
+                    Measurement r0 = byLabel.get(r).get(0);
+                    Measurement p0 = byLabel.get(p).get(0);
+                    if (suite.isRaceless(r0.method()) && !suite.isRaceless(p0.method())
+                            && r0.flavourKey().equals(p0.flavourKey())) {
+                        pairs.add(new String[] {e.getKey(), r, p});
+                        byLabel.get(r).forEach(m -> all.add(m.threads()));
+                    }
+                }
+            }
+        }
+        if (pairs.isEmpty()) {
+            return;
+        }
+        List<Integer> threads = all.stream().limit(2).collect(Collectors.toList());
+        md.append("## At a glance\n\nEach raceless method against each peer of the same run, at ")
+                .append(threads.stream().map(String::valueOf).collect(Collectors.joining(" and ")))
+                .append(threads.size() == 1 && threads.get(0) == 1 ? " thread" : " threads")
+                .append(": the two times per operation per thread, raceless first, and their quotient with its "
+                        + "99.9% interval (below 1 raceless is faster). The sections below have every thread "
+                        + "count.\n\n| scenario | raceless ÷ peer | peer correct |");
+        threads.forEach(t -> md.append(' ').append(t).append(t == 1 ? " thread |" : " threads |"));
+        md.append("\n|---|---|---|");
+        threads.forEach(t -> md.append("---:|"));
+        md.append('\n');
+        for (String[] pair : pairs) {
+            Suites.Suite suite = Suites.forClass(pair[0]);
+            Map<String, List<Measurement>> byLabel = classes.get(pair[0]);
+            String c = suite.correctness(byLabel.get(pair[2]).get(0).method());
+            md.append("| ").append(pair[0].substring(pair[0].lastIndexOf('.') + 1)).append(" | ").append(pair[1])
+                    .append(" ÷ ").append(pair[2]).append(" | ").append(c == null ? "not stated" : c).append(" |");
+            for (int t : threads) {
+                Measurement a = at(byLabel.get(pair[1]), t);
+                Measurement b = at(byLabel.get(pair[2]), t);
+                md.append(' ');
+                if (a != null && b != null) {
+                    md.append(fmt(a.nanosPerOp())).append(" ÷ ").append(fmt(b.nanosPerOp())).append(" ns = ")
+                            .append(ratio(a.nanosPerOp() / b.nanosPerOp(),
+                                    a.nanosInterval().dividedBy(b.nanosInterval())));
+                }
+                md.append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
     }
 
     private void chart(Suites.Chart kind, String simple, Suites.Suite suite, List<String> labels,

@@ -110,6 +110,21 @@ class SyntheticReportTest {
     }
 
     @Test
+    void theGlanceTableShowsBothTimesAndTheirQuotient() {
+        assertTrue(md.contains("| UsePairBenchmark | useCount ÷ longAdderFlag | " + correctness("longAdderFlag")
+                + " | 5.00 ÷ 10.00 ns = 0.50× (0.41–0.61) | 6.00 ÷ 12.00 ns = 0.50× (0.41–0.61) |"), md);
+        Matcher m = Pattern.compile("([0-9][0-9,.]*) ÷ ([0-9][0-9,.]*) ns = ([0-9.]+)×").matcher(md);
+        int n = 0;
+        while (m.find()) {
+            double a = Double.parseDouble(m.group(1).replace(",", ""));
+            double b = Double.parseDouble(m.group(2).replace(",", ""));
+            assertEquals(a / b, Double.parseDouble(m.group(3)), 0.006, m.group());
+            n++;
+        }
+        assertTrue(n >= 5, "glance cells found: " + n);
+    }
+
+    @Test
     void everyPeerShowsWhetherItIsCorrect() {
         for (String peer : List.of("longAdderFlag", "agronaIncDec")) {
             assertTrue(Pattern.compile("^\\| " + peer + " \\| " + Pattern.quote(correctness(peer)) + " \\|",
