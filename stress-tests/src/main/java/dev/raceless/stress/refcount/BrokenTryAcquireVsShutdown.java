@@ -41,8 +41,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @JCStressTest
 @Description("BROKEN ON PURPOSE: tryAcquire vs shutdown with release/acquire only; must show the Dekker outcome.")
 @Outcome(id = "true, GOING", expect = ACCEPTABLE, desc = "Taker first.")
-@Outcome(id = "false, (DEAD|GOING)", expect = ACCEPTABLE, desc = "Shutdown first (a back-out never ends this counter: it has no last-release path).")
-@Outcome(id = "true, DEAD", expect = ACCEPTABLE_INTERESTING, desc = "Broken on purpose: DEAD under a granted use (store->load reordering).")
+@Outcome(id = "false, (DEAD|GOING)", expect = ACCEPTABLE,
+        desc = "Shutdown first (a back-out never ends this counter: it has no last-release path).")
+@Outcome(id = "true, DEAD", expect = ACCEPTABLE_INTERESTING,
+        desc = "Broken on purpose: DEAD under a granted use (store->load reordering).")
 @Outcome(expect = FORBIDDEN, desc = "Not possible even for the broken counter.")
 @State
 public class BrokenTryAcquireVsShutdown {
