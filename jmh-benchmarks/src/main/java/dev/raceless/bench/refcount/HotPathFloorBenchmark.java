@@ -1,4 +1,4 @@
-package dev.raceless.lab;
+package dev.raceless.bench.refcount;
 
 import dev.raceless.loader.Lifecycle;
 import dev.raceless.loader.ModuleLoader;
@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The floors under the hot paths: what is the least a use pair can cost on this machine, one
- * required step at a time, beside the peer and the library's own calls in the same run? An
- * experiment in the lab, not part of the report: it prices what a correct design cannot avoid.
+ * required step at a time, beside the peer and the library's own calls in the same run? Not part
+ * of the report: it prices what a correct design cannot avoid, the measure a design is held to.
  * ns/op per thread, one shared object, never closed.
  *
  * <ul>
@@ -249,14 +249,15 @@ public class HotPathFloorBenchmark {
     }
 
     /*
-     * How to run (from the top of the repository, after ./mvnw -B -q -Plab -pl lab -am package -DskipTests), on a
+     * How to run (from the top of the repository, after ./mvnw -B -q -DskipTests package), on a
      * quiet machine:
      *
      *   J25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
      *   for t in 1 2; do
-     *     $J25 -jar lab/target/lab-benchmarks.jar 'HotPathFloorBenchmark\.(longAdderFlag|slot.*|useCountLocal)$' \
+     *     $J25 -jar jmh-benchmarks/target/benchmarks.jar \
+     *         'HotPathFloorBenchmark\.(longAdderFlag|slot.*|useCountLocal)$' \
      *         -t $t -prof gc -jvmArgsPrepend '--enable-native-access=ALL-UNNAMED -Ddev.raceless.readside=asymmetric'
-     *     java -jar lab/target/lab-benchmarks.jar \
+     *     java -jar jmh-benchmarks/target/benchmarks.jar \
      *         'HotPathFloorBenchmark\.(useCount|useCountThroughRef|loaderAcquireRelease)$' \
      *         -t $t -prof gc
      *   done
