@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Loads module instances by key on demand and unloads them without races, following Jamie
@@ -162,13 +164,18 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @param <M> the module type
      */
     public static final class Handle<M> implements AutoCloseable {
+        /** The debug property of {@link UseCount}: with it, handles track which threads hold their uses. */
+        private static final boolean DEBUG = Boolean.getBoolean(UseCount.DEBUG_PROPERTY);
+
         private final Object key;
-        private final UseCount uses;
-        private M module; // published by uses.reopen(); see the notes
+        final UseCount uses; // package-private: Binding's hot path reads it
+        M module; // published by uses.reopen(); see the notes
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
         /** The current attempt's end (destroyed, replaced or given back); written before the count leaves LIVE. */
         private volatile CompletableFuture<Void> unloadEnded = NO_ATTEMPT;
         private volatile boolean unloading;
+        /** Debug mode only: the uses each thread holds, for the self-unload check. */
+        private final ConcurrentHashMap<Thread, Integer> holders = DEBUG ? new ConcurrentHashMap<>() : null;
 
         Handle(Object key) {
             this.key = key;
@@ -186,13 +193,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
          * reload of the instance, which throws (see the class notes on misuse).
          */
         public void release() {
+            if (DEBUG) {
+                untaken();
+            }
             uses.release();
         }
 
         /** Ends a use: the same as {@link #release()}, for try-with-resources. */
         @Override
         public void close() {
-            uses.release();
+            release();
         }
 
         /**
@@ -201,6 +211,38 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
          */
         public void acquire() {
             uses.acquire();
+            taken();
+        }
+
+        /** A use was taken for the calling thread (debug mode: recorded; else nothing). */
+        void taken() {
+            if (DEBUG) {
+                holders.merge(Thread.currentThread(), 1, Integer::sum);
+            }
+        }
+
+        /** Debug mode: a use ends; one of another thread's if this thread holds none (handed over). */
+        private void untaken() {
+            Thread me = Thread.currentThread();
+            if (holders.containsKey(me)) { // only this thread changes its own entry upwards
+                holders.computeIfPresent(me, (t, n) -> n == 1 ? null : n - 1);
+                return;
+            }
+            for (Thread t : holders.keySet()) { // a use another thread took and handed over
+                boolean[] done = {false};
+                holders.computeIfPresent(t, (x, n) -> {
+                    done[0] = true;
+                    return n == 1 ? null : n - 1;
+                });
+                if (done[0]) {
+                    return;
+                }
+            }
+        }
+
+        /** Debug mode: whether the calling thread holds a use (handles track their holders only then). */
+        boolean heldByCurrentThread() {
+            return DEBUG && holders.containsKey(Thread.currentThread());
         }
 
         @Override
@@ -223,6 +265,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private final Style style;
     private final BiConsumer<? super K, ? super Throwable> failures;
     private volatile boolean closed;
+    /** What the messages call an instance ("module", "plugin") and this loader ("ModuleLoader", "PluginHost"). */
+    private final String noun;
+    private final String owner;
+    /** Whether the calling thread holds a use of a module, as its owner can tell (PluginHost); see refuseSelfWait. */
+    private final Predicate<? super M> heldHere;
     /** Stall threshold and reporter for the waits of unload and reload; see reportStalls. */
     private volatile long stallNanos = Stalls.DEFAULT_NANOS;
     private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.loader");
@@ -250,10 +297,20 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      */
     public ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
                         BiConsumer<? super K, ? super Throwable> failures) {
+        this(factory, lifecycle, style, failures, "module", "ModuleLoader", m -> false);
+    }
+
+    /** A loader for an owner (PluginHost) with its own words and its own test for uses held by the caller. */
+    ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
+                 BiConsumer<? super K, ? super Throwable> failures, String noun, String owner,
+                 Predicate<? super M> heldHere) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.style = Objects.requireNonNull(style, "style");
         this.failures = Objects.requireNonNull(failures, "failures");
+        this.noun = noun;
+        this.owner = owner;
+        this.heldHere = heldHere;
     }
 
     // ---------------------------------------------------------------- requests
@@ -275,10 +332,25 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             // Both loads before the count's fence, side by side: the handle is not loaded after it
             Handle<M> h = handleAt(t, i);
             if (((UseCount) t[i + KeyTable.SECOND]).tryAcquire()) {
+                h.taken();
                 return h;
             }
         }
         return acquireSlow(key);
+    }
+
+    /**
+     * A standing reference to {@code key} for a caller to keep: its {@link Binding#acquire()},
+     * {@link Binding#tryAcquire()} and {@link Binding#call(Function)} reach the key's current
+     * instance exactly as {@link #acquire(Object)} and {@link #tryAcquire(Object)} do, without
+     * looking the key up (see {@link Binding}). Loads nothing, takes no use; cheap, but meant to be
+     * made once and kept.
+     *
+     * @param key the module's key
+     * @return a binding to {@code key}
+     */
+    public Binding<M> bind(K key) {
+        return new Binding<>(this, Objects.requireNonNull(key, "key"));
     }
 
     /**
@@ -295,7 +367,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             return null;
         }
         Handle<M> h = handleAt(t, i); // before the count's fence, as in acquire(key)
-        return ((UseCount) t[i + KeyTable.SECOND]).tryAcquire() ? h : null;
+        if (((UseCount) t[i + KeyTable.SECOND]).tryAcquire()) {
+            h.taken();
+            return h;
+        }
+        return null;
     }
 
     /** {@return the keys with an instance loaded, loading or unloading (a snapshot)} */
@@ -334,11 +410,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 Handle<M> fresh = newHandle(key);
                 if (putIfAbsent(key, fresh)) {
                     loadFresh(key, fresh, true); // throws, leaving nothing behind
+                    fresh.taken();
                     return fresh; // published with this request's use held: no unload comes between
                 }
                 continue;
             }
             if (h.uses.tryAcquire()) {
+                h.taken();
                 return h;
             }
             if (!h.ready.isDone()) {
@@ -400,6 +478,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 } catch (Throwable d) {
                     t.addSuppressed(d);
                 }
+                try {
+                    lifecycle.afterDestroy(m);
+                } catch (Throwable d) {
+                    t.addSuppressed(d);
+                }
             }
             throw failLoad(key, h, t);
         }
@@ -420,7 +503,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /** Nothing half loaded: removes the handle; the waiting requests and the caller get the error. */
     private LoadException failLoad(K key, Handle<M> h, Throwable t) {
         replace(key, h, null); // a later request tries again
-        LoadException e = new LoadException(key, t);
+        LoadException e = loadFailed(key, t);
         h.ready.completeExceptionally(e);
         return e;
     }
@@ -465,7 +548,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
-        return stopAndDestroy(key, h, null);
+        return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
     /**
@@ -498,7 +581,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (!awaitIdle(key, h, TIMED, nanos)) {
             return UnloadResult.BUSY;
         }
-        return stopAndDestroy(key, h, null);
+        return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
     /**
@@ -520,12 +603,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private UnloadResult unloadNow(K key) throws InterruptedException {
-        Handle<M> h = claimWaiting(Objects.requireNonNull(key, "key"));
+        Handle<M> h = claimWaiting(Objects.requireNonNull(key, "key"), "unload");
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
         awaitIdle(key, h, FOREVER, 0L); // true unless it throws
-        return stopAndDestroy(key, h, null);
+        return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
     // ---------------------------------------------------------------- reloading
@@ -547,13 +630,18 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         instance serves on, as if this call had not been made
      */
     public ReloadResult reload(K key) throws InterruptedException {
-        return Recorded.moduleUnload(this, key, "reload", () -> reloadNow(key));
+        return reload(key, "reload");
     }
 
-    private ReloadResult reloadNow(K key) throws InterruptedException {
+    /** {@link #reload(Object)}, named {@code operation} in its messages (PluginHost: "upgrade"). */
+    ReloadResult reload(K key, String operation) throws InterruptedException {
+        return Recorded.moduleUnload(this, key, "reload", () -> reloadNow(key, operation));
+    }
+
+    private ReloadResult reloadNow(K key, String operation) throws InterruptedException {
         Objects.requireNonNull(key, "key");
         for (;;) {
-            Handle<M> h = claimWaiting(key);
+            Handle<M> h = claimWaiting(key, operation);
             if (h != null) {
                 awaitIdle(key, h, FOREVER, 0L);
                 return replace(key, h);
@@ -654,11 +742,15 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             next = make(key);
         } catch (Throwable t) {
             revive(key, old);
-            throw new LoadException(key, t);
+            throw loadFailed(key, t);
         }
         Handle<M> fresh = newHandle(key);
-        stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
-        publish(key, fresh, next, false); // throws LoadException, leaving the key unloaded
+        M gone = stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
+        try {
+            publish(key, fresh, next, false); // throws LoadException, leaving the key unloaded
+        } finally {
+            afterDestroy(key, gone);
+        }
         return ReloadResult.RELOADED;
     }
 
@@ -706,7 +798,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                     } catch (IllegalStateException e) {
                         wedged.add(key);
                         if (misuse == null) {
-                            misuse = new IllegalStateException("close() left module " + key + " loaded: " + e.getMessage(), e);
+                            misuse = new IllegalStateException("close() left " + noun + " " + key + " loaded: " + e.getMessage(), e);
                         } else {
                             misuse.addSuppressed(e);
                         }
@@ -727,7 +819,19 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private IllegalStateException closedFor(K key) {
-        return new IllegalStateException("this ModuleLoader is closed: refused to load module " + key);
+        return new IllegalStateException("this " + owner + " is closed: refused to load " + noun + " " + key);
+    }
+
+    /** The factory's or init's failure as thrown to callers; a LoadException (PluginHost's own words) as it is. */
+    private LoadException loadFailed(K key, Throwable t) {
+        if (t instanceof LoadException) {
+            return (LoadException) t;
+        }
+        if ("module".equals(noun)) {
+            return new LoadException(key, t);
+        }
+        String reason = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+        return new LoadException(noun + " " + key + ": loading failed (" + reason + ")", t);
     }
 
     // ---------------------------------------------------------------- attempt steps
@@ -752,7 +856,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * Claims the instance of key, waiting for its load or for another attempt's outcome; null if
      * there is nothing live to claim (none, the load failed, or another attempt destroyed it).
      */
-    private Handle<M> claimWaiting(K key) throws InterruptedException {
+    private Handle<M> claimWaiting(K key, String operation) throws InterruptedException {
         Handle<M> h = handle(key);
         for (;;) {
             if (h == null) {
@@ -760,6 +864,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             }
             Handle<M> c = claim(h);
             if (c != null) {
+                if (holdsUse(h)) {
+                    giveBack(h);
+                    throw selfWait(key, operation);
+                }
                 return c;
             }
             if (!h.ready.isDone()) {
@@ -769,6 +877,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                     return null; // removed by the load that failed
                 }
             } else if (h.unloading) {
+                if (holdsUse(h)) { // the attempt in progress waits for this thread, and this thread for it
+                    throw selfWait(key, operation);
+                }
                 try {
                     h.unloadEnded.get();
                 } catch (ExecutionException e) {
@@ -781,6 +892,28 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 return null; // destroyed (or replaced) by another attempt
             }
         }
+    }
+
+    /**
+     * Whether the calling thread holds a use of {@code h}, as far as it can be told: in debug mode
+     * the handle's own record of its holders; always, the owner's test (PluginHost: the thread is
+     * inside a call of that plugin). Read on the blocking unload and reload paths only.
+     */
+    private boolean holdsUse(Handle<M> h) {
+        if (h.heldByCurrentThread()) {
+            return true;
+        }
+        M m = h.module; // racy read, benign: null once destroyed, and the test then says false
+        return m != null && heldHere.test(m);
+    }
+
+    /** A blocking unload or reload by a thread that holds a use of the instance: it would wait for itself. */
+    private IllegalStateException selfWait(K key, String operation) {
+        return new IllegalStateException(noun + " " + key + ": " + operation + "(" + key + ") was called by a thread "
+                + "that holds a use of " + noun + " " + key + " (" + ("plugin".equals(noun)
+                ? "from inside a call to it" : "a Handle not yet released, or a call in progress")
+                + "), so it would wait for itself forever. Nothing was changed: release the use first, call "
+                + operation + " from another thread, or use the try form, which never waits for calls");
     }
 
     /**
@@ -864,7 +997,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private IllegalStateException misuse(K key, IllegalStateException found) {
-        return new IllegalStateException("module " + key + " cannot be unloaded: its use count has more releases than "
+        return new IllegalStateException(noun + " " + key + " cannot be unloaded: its use count has more releases than "
                 + "acquires (a Handle.release() or close() without a matching acquire, or one use released twice). "
                 + "It stays loaded and serves calls; nothing was changed", found);
     }
@@ -881,7 +1014,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         try {
             call.accept(h.module);
         } catch (Throwable t) {
-            report(key, new IllegalStateException(point + " of module " + key + " threw", t));
+            report(key, new IllegalStateException(point + " of " + noun + " " + key + " threw", t));
         }
     }
 
@@ -889,12 +1022,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * The count is DEAD: stop (three points), destroy, then remove the handle or replace it with
      * {@code next}, and let the waiting requests go on.
      */
-    private UnloadResult stopAndDestroy(K key, Handle<M> h, Handle<M> next) {
+    private M stopAndDestroy(K key, Handle<M> h, Handle<M> next) {
         if (style == Style.THREE_POINT) {
             stop(key, h);
         }
+        M m = h.module;
         try {
-            lifecycle.destroy(h.module);
+            lifecycle.destroy(m);
         } catch (Throwable t) {
             report(key, t);
         } finally {
@@ -905,6 +1039,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 replace(key, h, next); // the claim keeps h in place until here
             }
             h.unloadEnded.complete(null); // waiting requests retry: a fresh load, or wait for next
+        }
+        return m;
+    }
+
+    /** The unload that destroyed {@code m} is over: the lifecycle's afterDestroy, on this thread. */
+    private UnloadResult afterDestroy(K key, M m) {
+        try {
+            lifecycle.afterDestroy(m);
+        } catch (Throwable t) {
+            report(key, t);
         }
         return UnloadResult.UNLOADED;
     }

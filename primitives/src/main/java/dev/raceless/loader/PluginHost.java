@@ -87,14 +87,21 @@ public final class PluginHost<S> implements AutoCloseable {
      * A Plugin (class loader + service instance + private jar copy) is the module type of a
      * ModuleLoader keyed by plugin name; all the race-freedom comes from there, and upgrade is
      * ModuleLoader.reload with the upgraded jar recorded in `sources` first (and put back if the
-     * reload changed nothing). destroy closes the service if it is AutoCloseable and notes the
-     * plugin in a thread-local list; when the ModuleLoader call returns (destroy runs on the
-     * calling thread), retireDestroyed waits one grace period of the host's GraceDomain, closes
-     * the class loaders and deletes the private copies: unload and upgrade return with the files
-     * closed, and an upgrade's requests waiting for the new version do not wait for the old
-     * loader's files as well. (An earlier version queued the
-     * close with callAfterGrace: the files stayed open for an unknown time after unload, and every
-     * host that ever unloaded a plugin owned an action thread.)
+     * reload changed nothing). destroy closes the service if it is AutoCloseable; the lifecycle's
+     * afterDestroy, which the ModuleLoader runs on the unloading thread once the unload or reload
+     * is over, waits one grace period of the host's GraceDomain, closes the class loader and
+     * deletes the private copy: unload and upgrade return with the files closed, and an upgrade's
+     * requests waiting for the new version do not wait for the old loader's files as well. (Closing
+     * with callAfterGrace would leave the files open for an unknown time after unload, and give
+     * every host that ever unloaded a plugin an action thread.)
+     *
+     * Words: the ModuleLoader is made with this host's words ("plugin", "PluginHost"), and every
+     * load failure of open() is a LoadException that names the plugin, the file and the reason
+     * (the ModuleLoader passes a LoadException through as it is).
+     *
+     * Self-wait: a blocking unload or upgrade from inside a call of the same plugin would wait for
+     * itself. The ModuleLoader asks inCallOf (context class loader, then a stack walk for a callIn
+     * frame) on its blocking paths only, so the call path pays nothing for the check.
      *
      * After destroy nothing of the host refers to the plugin: the Handle drops its module reference
      * in ModuleLoader's destroy, so the class loader becomes unreachable unless the plugin leaked
@@ -157,8 +164,6 @@ public final class PluginHost<S> implements AutoCloseable {
     }
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
-    /** Plugins this thread destroyed whose class loader is still to be closed; see retireDestroyed. */
-    private static final ThreadLocal<List<Plugin<?>>> RETIRING = ThreadLocal.withInitial(ArrayList::new);
 
     private final Class<S> serviceType;
     private final Function<? super String, ? extends Path> jars;
@@ -236,7 +241,12 @@ public final class PluginHost<S> implements AutoCloseable {
             public void destroy(Plugin<S> p) throws Exception {
                 PluginHost.this.destroy(p);
             }
-        }, style);
+
+            @Override
+            public void afterDestroy(Plugin<S> p) {
+                retire(p);
+            }
+        }, style, PluginHost::logPointFailure, "plugin", "PluginHost", PluginHost::inCallOf);
     }
 
     /**
@@ -249,7 +259,20 @@ public final class PluginHost<S> implements AutoCloseable {
      * @throws IllegalStateException if the plugin is not live and the host is closed
      */
     public ModuleLoader.Handle<Plugin<S>> acquire(String name) {
-        return modules.acquire(name);
+        return modules.acquire(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * A standing reference to plugin {@code name} for a caller to keep (a router's field): its
+     * {@link PluginBinding#call(Function)} is {@link #call(String, Function)} without looking the
+     * name up, and follows upgrades and unloads as {@code call} does (see {@link Binding}). Loads
+     * nothing; keeps nothing of an unloaded version reachable.
+     *
+     * @param name the plugin's name
+     * @return a binding to plugin {@code name}
+     */
+    public PluginBinding<S> bind(String name) {
+        return new PluginBinding<>(modules.bind(Objects.requireNonNull(name, "name")), name);
     }
 
     /**
@@ -264,10 +287,18 @@ public final class PluginHost<S> implements AutoCloseable {
      * @throws IllegalStateException if the plugin is not live and the host is closed
      */
     public <R> R call(String name, Function<? super S, ? extends R> fn) {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fn, "fn");
-        ModuleLoader.Handle<Plugin<S>> h = modules.acquire(name);
+        return callIn(modules.acquire(name), fn);
+    }
+
+    /**
+     * One call inside the use {@code h} holds, released at the end; the plugin's class loader is
+     * the thread's context class loader meanwhile. Its frame is what {@link #inCallOf} looks for.
+     */
+    static <S, R> R callIn(ModuleLoader.Handle<Plugin<S>> h, Function<? super S, ? extends R> fn) {
         try {
-            Plugin<S> p = h.module();
+            Plugin<S> p = h.module;
             Thread t = Thread.currentThread();
             ClassLoader previous = t.getContextClassLoader();
             t.setContextClassLoader(p.loader);
@@ -279,6 +310,21 @@ public final class PluginHost<S> implements AutoCloseable {
         } finally {
             h.release();
         }
+    }
+
+    /**
+     * Whether the calling thread is inside a call of plugin instance {@code p}: its context class
+     * loader is {@code p}'s (callIn sets it) and a {@code callIn} frame is on its stack (a thread
+     * the plugin started inherits the class loader but holds no use). Runs on the blocking unload
+     * and upgrade paths only. A call of {@code p} with a call of another plugin nested inside it
+     * is not seen (the innermost call's loader is the context); debug mode sees it.
+     */
+    private static boolean inCallOf(Plugin<?> p) {
+        if (Thread.currentThread().getContextClassLoader() != p.loader) {
+            return false;
+        }
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getMethodName().equals("callIn") && f.getClassName().equals(PluginHost.class.getName())));
     }
 
     /**
@@ -294,11 +340,7 @@ public final class PluginHost<S> implements AutoCloseable {
      *         {@link ModuleLoader#tryUnload(Object)}
      */
     public UnloadResult tryUnload(String name) {
-        try {
-            return modules.tryUnload(name);
-        } finally {
-            retireDestroyed();
-        }
+        return modules.tryUnload(Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -315,11 +357,7 @@ public final class PluginHost<S> implements AutoCloseable {
      *         use, as on a timeout
      */
     public UnloadResult tryUnload(String name, long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            return modules.tryUnload(name, timeout, unit);
-        } finally {
-            retireDestroyed();
-        }
+        return modules.tryUnload(Objects.requireNonNull(name, "name"), timeout, unit);
     }
 
     /**
@@ -334,11 +372,7 @@ public final class PluginHost<S> implements AutoCloseable {
      *         use, as if this call had not been made
      */
     public UnloadResult unload(String name) throws InterruptedException {
-        try {
-            return modules.unload(name);
-        } finally {
-            retireDestroyed();
-        }
+        return modules.unload(Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -358,11 +392,10 @@ public final class PluginHost<S> implements AutoCloseable {
         Path previous = source(name, jar);
         boolean done = false;
         try {
-            ReloadResult r = modules.reload(name);
+            ReloadResult r = modules.reload(name, "upgrade");
             done = true;
             return r;
         } finally {
-            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -392,7 +425,6 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
-            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -416,7 +448,6 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
-            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -512,7 +543,6 @@ public final class PluginHost<S> implements AutoCloseable {
         try {
             modules.close();
         } finally {
-            retireDestroyed();
             grace.close();
             try {
                 Files.deleteIfExists(copies); // empty unless a plugin stayed loaded
@@ -527,7 +557,10 @@ public final class PluginHost<S> implements AutoCloseable {
     private Plugin<S> open(String name) {
         Path jar = sources.get(name);
         if (jar == null) {
-            jar = Objects.requireNonNull(jars.apply(name), () -> "the jars function returned null for plugin " + name);
+            jar = jars.apply(name);
+            if (jar == null) {
+                throw new LoadException("plugin " + name + ": the jars function returned no jar (null)", null);
+            }
         }
         long generation = GENERATIONS.incrementAndGet();
         Path copy = privateCopy(name, jar, generation);
@@ -555,32 +588,37 @@ public final class PluginHost<S> implements AutoCloseable {
     /** Checks the jar and copies it into this host's directory; the messages name the file. */
     private Path privateCopy(String name, Path jar, long generation) {
         if (!Files.exists(jar)) {
-            throw new UncheckedIOException(new java.io.FileNotFoundException(
-                    "plugin " + name + ": jar " + jar + " does not exist"));
+            throw new LoadException("plugin " + name + ": jar " + jar + " does not exist", null);
         }
         if (!Files.isRegularFile(jar)) {
-            throw new UncheckedIOException(new IOException("plugin " + name + ": jar " + jar + " is not a regular file"));
+            throw new LoadException("plugin " + name + ": jar " + jar + " is not a regular file", null);
         }
         if (!Files.isReadable(jar)) {
-            throw new UncheckedIOException(new IOException("plugin " + name + ": jar " + jar + " cannot be read"));
+            throw new LoadException("plugin " + name + ": jar " + jar + " cannot be read", null);
         }
         Path copy = copies.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + generation + ".jar");
         try {
             Files.copy(jar, copy);
         } catch (IOException e) {
             deleteQuietly(copy, e);
-            throw new UncheckedIOException("plugin " + name + ": jar " + jar + " cannot be read: " + e, e);
+            throw new LoadException("plugin " + name + ": jar " + jar + " cannot be read (" + reason(e) + ")", e);
         }
         try (JarFile check = new JarFile(copy.toFile())) {
             check.size();
         } catch (ZipException e) {
             deleteQuietly(copy, e);
-            throw new UncheckedIOException("plugin " + name + ": " + jar + " is not a jar (zip) file: " + e.getMessage(), e);
+            throw new LoadException("plugin " + name + ": " + jar + " is not a jar (zip) file (" + reason(e) + ")", e);
         } catch (IOException e) {
             deleteQuietly(copy, e);
-            throw new UncheckedIOException("plugin " + name + ": jar " + jar + " cannot be read: " + e, e);
+            throw new LoadException("plugin " + name + ": jar " + jar + " cannot be read (" + reason(e) + ")", e);
         }
         return copy;
+    }
+
+    /** What went wrong, without the exception's class name; the exception stays the cause. */
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private static URL url(String name, Path copy) {
@@ -602,18 +640,18 @@ public final class PluginHost<S> implements AutoCloseable {
             }
             skipped.add(type.getName() + " (" + type.getClassLoader() + ")");
         }
-        throw new IllegalStateException("plugin " + name + " (" + jar + ") provides no " + serviceType.getName()
+        throw new LoadException("plugin " + name + ": jar " + jar + " provides no " + serviceType.getName()
                 + " of its own: list its implementation in META-INF/services/" + serviceType.getName()
-                + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped));
+                + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped),
+                null);
     }
 
     /**
      * The instance's destroy: closes the service. Its class loader is closed by
-     * {@link #retireDestroyed()} on the same thread once the unload or upgrade has finished, so
+     * {@link #retire} on the same thread once the unload or upgrade has finished, so
      * that an upgrade's new version is live before the old loader's files are closed.
      */
     private void destroy(Plugin<S> p) throws Exception {
-        RETIRING.get().add(p); // first: the loader is closed even if the service's close throws
         if (p.service instanceof AutoCloseable) {
             Thread t = Thread.currentThread();
             ClassLoader previous = t.getContextClassLoader();
@@ -627,27 +665,21 @@ public final class PluginHost<S> implements AutoCloseable {
     }
 
     /**
-     * Closes the class loaders of the plugins this thread destroyed, after one grace period of
-     * {@link #grace()} (escaped objects used inside its sections are done), deletes their jar
-     * copies and starts watching for their collection. Runs before unload, upgrade and close return.
+     * The unload or upgrade that destroyed {@code p} is over (ModuleLoader's afterDestroy, on the
+     * same thread, after an upgrade's new version is live): after one grace period of
+     * {@link #grace()} (escaped objects used inside its sections are done), closes the class
+     * loader, deletes the jar copy and starts watching for the loader's collection. Runs before
+     * unload, upgrade and close return.
      */
-    private void retireDestroyed() {
-        List<Plugin<?>> mine = RETIRING.get();
-        if (mine.isEmpty()) {
-            return;
-        }
-        List<Plugin<?>> batch = new ArrayList<>(mine);
-        mine.clear();
+    private void retire(Plugin<S> p) {
         grace.synchronize();
-        for (Plugin<?> p : batch) {
-            try {
-                p.loader.close();
-                Files.deleteIfExists(p.copy);
-            } catch (IOException e) {
-                logFailure(null, e);
-            } finally {
-                watch.retire(p.name, p.loader, p.service.getClass());
-            }
+        try {
+            p.loader.close();
+            Files.deleteIfExists(p.copy);
+        } catch (IOException e) {
+            logFailure(null, e);
+        } finally {
+            watch.retire(p.name, p.loader, p.service.getClass());
         }
     }
 
@@ -665,6 +697,11 @@ public final class PluginHost<S> implements AutoCloseable {
         } catch (IOException e) {
             primary.addSuppressed(e);
         }
+    }
+
+    private static void logPointFailure(String name, Throwable failure) {
+        System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
+                "unloading plugin " + name + ": closing it failed; the unload went on", failure);
     }
 
     private static void logFailure(Runnable action, Throwable failure) {
