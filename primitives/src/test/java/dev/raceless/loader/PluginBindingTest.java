@@ -27,8 +27,9 @@ class PluginBindingTest {
             PluginBinding<PluginService> greeter = host.bind("greeter");
             assertEquals("greeter", greeter.name());
             assertEquals("hello x v1", greeter.call(s -> s.greet("x")));
-            assertTrue(greeter.call(s -> Thread.currentThread().getContextClassLoader() == s.getClass().getClassLoader()),
-                    "a call runs with the plugin's class loader as the context class loader");
+            boolean contextIsThePlugins = greeter.call(
+                    s -> Thread.currentThread().getContextClassLoader() == s.getClass().getClassLoader());
+            assertTrue(contextIsThePlugins, "a call runs with the plugin's class loader as the context class loader");
             assertEquals(ReloadResult.RELOADED, host.upgrade("greeter", dir.resolve("greeter-2.jar")));
             assertEquals("hi x v2", greeter.call(s -> s.greet("x")), "the next call reaches version 2");
 
