@@ -91,8 +91,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *
      * One Handle per instance, kept in a KeyTable (a copy-on-write map: one volatile load and an
      * array probe per call; the entry holds the handle and, beside it, the handle's UseCount, so
-     * a request reads the count without going through the handle) under its key from the moment its load begins until its destroy has
-     * returned. A handle's UseCount is the guard: it is DEAD while
+     * a request reads the count without going through the handle) under its key from the moment
+     * its load begins until its destroy has returned. A handle's UseCount is the guard: it is DEAD while
      * the instance loads (created, then shut down), LIVE once init has returned (reopen), and
      * GOING/DEAD again from the start of an unload. A handle is reopened after its count went DEAD
      * only by a reload whose factory failed, before anything was stopped for good or destroyed;
@@ -798,7 +798,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                     } catch (IllegalStateException e) {
                         wedged.add(key);
                         if (misuse == null) {
-                            misuse = new IllegalStateException("close() left " + noun + " " + key + " loaded: " + e.getMessage(), e);
+                            misuse = new IllegalStateException(
+                                    "close() left " + noun + " " + key + " loaded: " + e.getMessage(), e);
                         } else {
                             misuse.addSuppressed(e);
                         }
@@ -830,7 +831,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if ("module".equals(noun)) {
             return new LoadException(key, t);
         }
-        String reason = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+        String m = t.getMessage();
+        String reason = m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
         return new LoadException(noun + " " + key + ": loading failed (" + reason + ")", t);
     }
 
@@ -1137,7 +1139,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private Handle<M> newHandle(K key) {
         Handle<M> h = new Handle<>(key);
         Consumer<String> reporter = stallReporter;
-        h.uses.reportStalls(stallNanos, TimeUnit.NANOSECONDS, report -> reporter.accept("unload of " + key + ": " + report));
+        h.uses.reportStalls(stallNanos, TimeUnit.NANOSECONDS,
+                report -> reporter.accept("unload of " + key + ": " + report));
         return h;
     }
 

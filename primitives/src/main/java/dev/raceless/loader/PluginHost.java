@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.time.Duration;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -223,7 +223,8 @@ public final class PluginHost<S> implements AutoCloseable {
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style, Duration leakCheck,
                       BiConsumer<? super String, ? super List<LeakFinding>> leaks) {
-        this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"), Objects.requireNonNull(leaks, "leaks"));
+        this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"),
+                Objects.requireNonNull(leaks, "leaks"));
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
         this.jars = Objects.requireNonNull(jars, "jars");
         Objects.requireNonNull(style, "style");
@@ -507,7 +508,10 @@ public final class PluginHost<S> implements AutoCloseable {
         return watch.findLeaks(Objects.requireNonNull(name, "name"));
     }
 
-    /** {@return the number of plugin class loaders this host has closed (one per unload or upgrade that destroyed an instance)} */
+    /**
+     * {@return the number of plugin class loaders this host has closed (one per unload or upgrade
+     * that destroyed an instance)}
+     */
     public long retiredLoaders() {
         return watch.retired();
     }

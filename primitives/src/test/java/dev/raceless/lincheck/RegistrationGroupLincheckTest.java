@@ -4,7 +4,6 @@ import dev.raceless.registry.DeregisterResult;
 import dev.raceless.registry.Registration;
 import dev.raceless.registry.RegistrationGroup;
 import dev.raceless.registry.Registry;
-
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -22,7 +21,8 @@ import java.util.List;
  * validation that each deregistered member got exactly one report: its own call's
  * {@code DEREGISTERED}, or the group naming it in {@code tryDeregisterAll(Collection)} (all or
  * none). The blocking {@code deregisterAll} is left out as {@code deregister()} is; its reports are
- * checked by {@code ExactlyOneDeregisteredTest} and the registry torture. The non-parallel group and the left-out blocking variants are as in
+ * checked by {@code ExactlyOneDeregisteredTest} and the registry torture. The non-parallel group
+ * and the left-out blocking variants are as in
  * {@link RegistrationLincheckTest}, for the same reasons; the race this test is for, a member's
  * asynchronous deregistration against the group's attempt, is in.
  */

@@ -14,13 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A plugin jar that is missing, unreadable or not a zip fails to load with a message naming the file and the reason. */
+/**
+ * A plugin jar that is missing, unreadable or not a zip fails to load with a message naming the
+ * plugin, the file and the reason, in the host's own words.
+ */
 class BadJarTest {
     @TempDir
     Path dir;
 
     private String loadFailure(String plugin) {
-        try (PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"))) {
+        try (PluginHost<PluginService> host =
+                     new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"))) {
             LoadException e = assertThrows(LoadException.class, () -> host.call(plugin, s -> s.greet("x")));
             return e.getMessage();
         }

@@ -20,7 +20,8 @@ class ClosedHostTest {
         PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"));
         assertEquals("hello x v1", host.call("greeter", s -> s.greet("x")));
         host.close();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> host.call("greeter", s -> s.greet("x")));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> host.call("greeter", s -> s.greet("x")));
         assertEquals("this PluginHost is closed: refused to load plugin greeter", e.getMessage());
         assertThrows(IllegalStateException.class, () -> host.acquire("other"));
     }

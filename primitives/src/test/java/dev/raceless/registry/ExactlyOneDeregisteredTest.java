@@ -94,7 +94,8 @@ class ExactlyOneDeregisteredTest {
                 assertEquals(expectedNamed == MEMBERS ? MEMBERS : 0, named.size(), g + " named " + named);
             }
             for (Registration<Probe> m : members) {
-                int reports = (named.contains(m) ? 1 : 0) + (m == target && single == DeregisterResult.DEREGISTERED ? 1 : 0);
+                boolean own = m == target && single == DeregisterResult.DEREGISTERED;
+                int reports = (named.contains(m) ? 1 : 0) + (own ? 1 : 0);
                 assertEquals(m.isDeregistered() ? 1 : 0, reports, "reports for " + m + " (group " + g + ", named "
                         + named + ", own call " + single + ")");
             }

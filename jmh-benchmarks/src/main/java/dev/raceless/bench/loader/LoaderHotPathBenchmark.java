@@ -268,7 +268,8 @@ public class LoaderHotPathBenchmark {
      *
      * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read acquireRelease ÷ useCount and
      * bindingAcquireRelease ÷ useCount inside one run. B/op is gc.alloc.rate.norm: 0 expected for
-     * acquireRelease, bindingAcquireRelease, bindingCall, useCount and registryForEach4. acquireReleaseDuringChurn is not 0: every reload allocates an instance, a
+     * acquireRelease, bindingAcquireRelease, bindingCall, useCount and registryForEach4.
+     * acquireReleaseDuringChurn is not 0: every reload allocates an instance, a
      * handle with its UseCount and futures (about 1 KB) and two copies of the key table (the
      * unload's and the load's), spread over the calls between unloads,
      * and the churn thread's own allocation is counted too. The churn thread is a thread of its

@@ -183,7 +183,8 @@ final class LoaderTorture implements TortureScenario {
                             break;
                         case 1:
                             what = "timed tryUnload";
-                            t.op("loader timed tryUnload " + loader.tryUnload(key, random.nextInt(4), TimeUnit.MICROSECONDS));
+                            t.op("loader timed tryUnload "
+                                    + loader.tryUnload(key, random.nextInt(4), TimeUnit.MICROSECONDS));
                             break;
                         case 2:
                             what = "unload";

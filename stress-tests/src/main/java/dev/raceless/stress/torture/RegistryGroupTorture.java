@@ -70,7 +70,8 @@ final class RegistryGroupTorture implements TortureScenario {
                     }
                     Thread.onSpinWait();
                     if (s.deregistered) {
-                        t.error("call after DEREGISTERED", "a call was running when its service was reported deregistered");
+                        t.error("call after DEREGISTERED",
+                                "a call was running when its service was reported deregistered");
                     }
                 });
                 t.op("registry call round");
@@ -199,7 +200,8 @@ final class RegistryGroupTorture implements TortureScenario {
                 return f.get(t.stallNanos, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (dead != null && !dead.isDeregistered() && !dead.isRegistered()) {
-                    System.out.println("stall: " + what + " waits for " + dead + ", whose use is held by a dead thread");
+                    System.out.println("stall: " + what + " waits for " + dead
+                            + ", whose use is held by a dead thread");
                     t.fault("stall reported");
                     dead.release(); // rescue: the dead holder's release, made for it
                     dead = null;

@@ -2,7 +2,6 @@ package dev.raceless.example.pluginserver;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import dev.raceless.loader.LoadException;
 import dev.raceless.loader.PluginBinding;
 import dev.raceless.loader.PluginHost;
