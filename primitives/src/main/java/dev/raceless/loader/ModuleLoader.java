@@ -33,6 +33,10 @@ import java.util.function.Predicate;
  * loaded (or is unloading) does {@code acquire} take the slow path: it loads the module, or waits
  * for the one being loaded, or waits for the dying one's destroy and loads afresh.
  *
+ * <p><b>Bindings.</b> A caller that calls one key again and again keeps a {@link Binding} of it
+ * ({@link #bind(Object)}): the same guarantees as {@code acquire(key)}, without the lookup. Its hot
+ * path is one volatile read and the instance's use pair.
+ *
  * <p><b>Unloading.</b> {@link #tryUnload(Object)} never blocks: {@code UNLOADED}, or {@code BUSY}
  * with nothing changed. {@link #tryUnload(Object, long, TimeUnit)} refuses new calls while it
  * waits; on timeout it takes the instance back into use. {@link #unload(Object)} refuses new calls
@@ -52,6 +56,14 @@ import java.util.function.Predicate;
  * instance's {@code init} (or {@code start}) throws, the old one is already destroyed: the key is
  * left unloaded, the waiting requests and the reload get the {@code LoadException}, and the next
  * request loads afresh. Timed and non-blocking forms report {@code BUSY} with nothing changed.
+ *
+ * <p><b>Unloading from inside a call.</b> A blocking {@link #unload(Object)} or
+ * {@link #reload(Object)} by a thread that holds a use of that key's instance would wait for itself:
+ * it throws {@link IllegalStateException} saying so and changes nothing, when the loader can tell.
+ * With {@code -Ddev.raceless.refcount.debug=true} it always can (handles then record their
+ * holders); without it, a {@link PluginHost} tells a thread inside a call of the plugin, while a
+ * raw handle held by the unloading thread is not seen (the unload waits and its stall report
+ * names the thread). The try forms never wait for calls and report {@code BUSY}.
  *
  * <p><b>Misuse.</b> A {@link Handle#release()} without a matching acquire is not seen on the hot
  * path; the next unload or reload of that instance finds its count negative and throws
@@ -143,6 +155,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * Publication of the module: handle.module is a plain field written before reopen()'s volatile
      * write of the state; a successful tryAcquire reads that state, so the caller sees the module
      * and everything init did.
+     *
+     * Bindings (Binding's notes): a caller may cache a handle and try it first, because a LIVE
+     * count means "this is the key's current entry" (invariant 2 and the table invariant above),
+     * and a destroyed handle's count is never LIVE again. Handle.module is dropped at destroy, so
+     * a cached handle keeps no module reachable.
+     *
+     * Self-wait: claimWaiting refuses (giving the claim back first) when holdsUse says the calling
+     * thread holds a use of the handle it claimed, or of the handle whose attempt it would wait
+     * for. holdsUse is read only there: debug mode's per-handle record of holder threads (kept by
+     * Handle.taken/release under a static final flag, so the hot path compiles to nothing without
+     * it), and the owner's test (PluginHost: in a call of that plugin).
+     *
+     * afterDestroy: stopAndDestroy returns the destroyed module; the public operation calls the
+     * lifecycle's afterDestroy with it once everything else is done (a reload: after the fresh
+     * instance is published or failed), on the same thread. PluginHost closes class loaders there;
+     * it keeps no state per thread.
      *
      * Order of this file: Handle; construction; requests; unloading; reloading; closing; the
      * shared attempt steps (claim, wait for idle, give back, destroy); VarHandle mechanics.
@@ -593,7 +621,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @param key the module's key
      * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing was loaded, its load failed, or
      *         another unload unloaded it)
-     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)}
+     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)};
+     *         or if the calling thread holds a use of the instance (see the class notes), which
+     *         this call would wait for forever: nothing is changed
      * @throws InterruptedException if interrupted while waiting; the instance is taken back into
      *         use, as if this call had not been made (unless it became idle first: then it is
      *         unloaded and the interrupt status is kept)
@@ -624,8 +654,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code RELOADED}, or {@code LOADED} if no instance was live
      * @throws LoadException if the factory threw (the old instance serves on, untouched) or the
      *         fresh instance's init or start threw (the key is left unloaded)
-     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), or the
-     *         loader is closed
+     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), the
+     *         loader is closed, or the calling thread holds a use of the old instance (see the
+     *         class notes; nothing is changed)
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         instance serves on, as if this call had not been made
      */

@@ -9,10 +9,10 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,8 +66,23 @@ import java.util.zip.ZipException;
  * plugin left running, threads with its context class loader, {@code Timer}s, JDBC drivers,
  * {@code java.util.logging} handlers and levels, MBeans); {@link #findLeaks(String)} looks at once.
  *
+ * <p><b>Bindings.</b> A caller that calls one plugin again and again (a router) keeps a
+ * {@link PluginBinding} of it ({@link #bind(String)}): {@link PluginBinding#call(Function)} is
+ * {@code call(name, fn)} without the lookup, and follows upgrades and unloads the same way.
+ *
+ * <p><b>From inside a call.</b> A blocking {@link #unload(String)} or {@link #upgrade(String, Path)}
+ * of plugin {@code p} called from inside a call to {@code p} (a plugin asking its host to replace
+ * it) would wait for that call, and so for itself: it throws {@link IllegalStateException} saying
+ * so, and nothing is changed. Ask from another thread (a thread the plugin starts is fine: its
+ * upgrade waits for the call to return), or use {@link #tryUpgrade(String, Path)} or
+ * {@link #tryUnload(String)}.
+ *
+ * <p><b>Errors.</b> A plugin that cannot be loaded throws {@link LoadException} whose message
+ * names the plugin, the file and the reason ({@code plugin hello: jar /x/hello.jar does not
+ * exist}). A closed host refuses every new load with {@link IllegalStateException} ({@code this
+ * PluginHost is closed: refused to load plugin hello}).
+ *
  * <p><b>Lifecycle.</b> A service that implements {@link AutoCloseable} is closed in {@code destroy}.
- * A closed host refuses every new load with {@link IllegalStateException}.
  *
  * <p><b>Sample usage.</b>
  * <pre> {@code
@@ -368,7 +383,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param name the plugin's name
      * @return {@code UNLOADED}, or {@code NOT_LOADED} if nothing was loaded (or another unload
      *         unloaded it)
-     * @throws IllegalStateException on a use count that shows misuse
+     * @throws IllegalStateException on a use count that shows misuse, or if called from inside a
+     *         call to the plugin (see the class notes; nothing is changed)
      * @throws InterruptedException if interrupted while waiting; the plugin is taken back into
      *         use, as if this call had not been made
      */
@@ -385,6 +401,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param jar the jar of the new version; later loads of the plugin use it too
      * @return {@code RELOADED}, or {@code LOADED} if the plugin was not loaded
      * @throws LoadException if the new version cannot be loaded; the old version serves on
+     * @throws IllegalStateException if called from inside a call to the plugin (see the class
+     *         notes; nothing is changed), or the host is closed
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         version serves on
      */
