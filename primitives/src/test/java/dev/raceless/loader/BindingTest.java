@@ -75,6 +75,25 @@ class BindingTest {
         assertNull(inFlight.module(), "the old handle dropped its module at destroy");
     }
 
+    /**
+     * What the binding's LIVE check is for: the handle a binding cached before a reload is stale
+     * afterwards (its instance destroyed, its module dropped); a cache that used it without the
+     * check would reach the destroyed instance. The binding, with the check, goes to the fresh one.
+     */
+    @Test
+    void aHandleCachedBeforeAReloadIsStaleAndTheBindingDoesNotUseIt() throws Exception {
+        ModuleLoader<String, TestModule> loader = loader(ModuleLoader.Style.THREE_POINT);
+        Binding<TestModule> a = loader.bind("a");
+        ModuleLoader.Handle<TestModule> cached = a.acquire(); // the handle the binding now caches
+        cached.release();
+        assertEquals(ReloadResult.RELOADED, loader.reload("a"));
+        assertNull(cached.module(), "the cached handle's instance was destroyed");
+        try (ModuleLoader.Handle<TestModule> h = a.acquire()) {
+            assertFalse(h == cached, "the binding does not hand out the stale handle");
+            assertEquals(2, h.module().call());
+        }
+    }
+
     @Test
     void afterAnUnloadTheBindingLoadsAgain() throws Exception {
         ModuleLoader<String, TestModule> loader = loader(ModuleLoader.Style.THREE_POINT);
