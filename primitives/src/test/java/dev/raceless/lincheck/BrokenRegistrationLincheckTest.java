@@ -2,7 +2,6 @@ package dev.raceless.lincheck;
 
 import dev.raceless.refcount.UseCount;
 import dev.raceless.registry.DeregisterResult;
-
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
