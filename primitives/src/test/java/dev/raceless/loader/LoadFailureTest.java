@@ -52,7 +52,8 @@ class LoadFailureTest {
 
     @Test
     void factoryThatReturnsNullIsALoadFailure() {
-        ModuleLoader<String, TestModule> nulls = new ModuleLoader<>(k -> null, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> nulls =
+                new ModuleLoader<>(k -> null, recorder, ModuleLoader.Style.THREE_POINT);
         LoadException e = assertThrows(LoadException.class, () -> nulls.acquire("a"));
         assertInstanceOf(NullPointerException.class, e.getCause());
         assertFalse(nulls.isLoaded("a"));

@@ -121,8 +121,10 @@ class ModuleLoaderAcquireTest {
 
     @Test
     void constructorRejectsNulls() {
-        assertThrows(NullPointerException.class, () -> new ModuleLoader<>(null, recorder, ModuleLoader.Style.THREE_POINT));
-        assertThrows(NullPointerException.class, () -> new ModuleLoader<String, TestModule>(recorder, null, ModuleLoader.Style.THREE_POINT));
+        assertThrows(NullPointerException.class, () -> new ModuleLoader<>(null, recorder,
+                ModuleLoader.Style.THREE_POINT));
+        assertThrows(NullPointerException.class, () -> new ModuleLoader<String, TestModule>(recorder, null,
+                ModuleLoader.Style.THREE_POINT));
         assertThrows(NullPointerException.class, () -> new ModuleLoader<>(recorder, recorder, null));
         assertThrows(NullPointerException.class,
                 () -> new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT, null));

@@ -30,7 +30,8 @@ final class GreeterPlugin {
             "    private final String version;",
             "",
             "    public Greeter() throws java.io.IOException {",
-            "        try (java.io.InputStream in = Greeter.class.getResourceAsStream(\"/greeterplugin/version.txt\")) {",
+            "        try (java.io.InputStream in = "
+                    + "Greeter.class.getResourceAsStream(\"/greeterplugin/version.txt\")) {",
             "            version = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();",
             "        }",
             "    }",
@@ -91,7 +92,8 @@ final class GreeterPlugin {
             for (Map.Entry<String, byte[]> c : classes.entrySet()) {
                 put(out, c.getKey(), c.getValue());
             }
-            put(out, "META-INF/services/" + RequestHandler.class.getName(), "greeterplugin.Greeter\n".getBytes(StandardCharsets.UTF_8));
+            put(out, "META-INF/services/" + RequestHandler.class.getName(),
+                    "greeterplugin.Greeter\n".getBytes(StandardCharsets.UTF_8));
             put(out, "greeterplugin/version.txt", Long.toString(version).getBytes(StandardCharsets.UTF_8));
         }
         return Files.move(tmp, dir.resolve("greeter-" + version + ".jar"), StandardCopyOption.ATOMIC_MOVE);
