@@ -296,7 +296,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /** What the messages call an instance ("module", "plugin") and this loader ("ModuleLoader", "PluginHost"). */
     private final String noun;
     private final String owner;
-    /** Whether the calling thread holds a use of a module, as its owner can tell (PluginHost); see refuseSelfWait. */
+    /** Whether the calling thread holds a use of a module, as its owner can tell (PluginHost); see holdsUse. */
     private final Predicate<? super M> heldHere;
     /** Stall threshold and reporter for the waits of unload and reload; see reportStalls. */
     private volatile long stallNanos = Stalls.DEFAULT_NANOS;
