@@ -85,7 +85,10 @@ final class KeyTable {
         return i < 0 ? null : (V) t[i + FIRST];
     }
 
-    /** {@return a new table: {@code t} with {@code key} mapped to {@code first} and {@code second}, added or replaced} */
+    /**
+     * {@return a new table: {@code t} with {@code key} mapped to {@code first} and {@code second},
+     * added or replaced}
+     */
     static Object[] with(Object[] t, Object key, Object first, Object second) {
         Object[] n = copy(t, key, size(t) + 1);
         insert(n, key, first, second);

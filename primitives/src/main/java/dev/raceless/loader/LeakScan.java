@@ -70,13 +70,15 @@ final class LeakScan {
             }
             if (t.getClass().getClassLoader() == loader || pluginFrame != null) {
                 found.add(new LeakFinding(LeakFinding.Kind.THREAD, plugin, describe(t)
-                        + (pluginFrame != null ? " runs plugin code at " + pluginFrame : " is a plugin class " + t.getClass().getName()),
+                        + (pluginFrame != null ? " runs plugin code at " + pluginFrame
+                                : " is a plugin class " + t.getClass().getName()),
                         "stop the thread and wait for it (join) in destroy"));
             } else if (t.getContextClassLoader() == loader) {
                 boolean timer = t.getClass().getName().equals("java.util.TimerThread");
-                found.add(new LeakFinding(timer ? LeakFinding.Kind.TIMER : LeakFinding.Kind.CONTEXT_CLASS_LOADER, plugin,
-                        describe(t) + " has the plugin's class loader as context class loader",
-                        timer ? "cancel the Timer in destroy" : "shut down the thread (or its executor) the plugin started"));
+                found.add(new LeakFinding(timer ? LeakFinding.Kind.TIMER : LeakFinding.Kind.CONTEXT_CLASS_LOADER,
+                        plugin, describe(t) + " has the plugin's class loader as context class loader",
+                        timer ? "cancel the Timer in destroy"
+                                : "shut down the thread (or its executor) the plugin started"));
             }
         }
     }
@@ -195,18 +197,21 @@ final class LeakScan {
                 String where = "logger \"" + name + "\"";
                 for (Object h : (Object[]) handlers.invoke(logger)) {
                     if (h.getClass().getClassLoader() == loader) {
-                        found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin, "handler " + h.getClass().getName() + " on " + where,
+                        found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
+                                "handler " + h.getClass().getName() + " on " + where,
                                 "remove the handler (Logger.removeHandler) in destroy"));
                     }
                 }
                 Object l = level.invoke(logger);
                 if (l != null && l.getClass().getClassLoader() == loader) {
-                    found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin, "level " + l + " (" + l.getClass().getName() + ") on " + where,
+                    found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
+                            "level " + l + " (" + l.getClass().getName() + ") on " + where,
                             "reset the level (Logger.setLevel(null)) in destroy"));
                 }
                 Object f = filter.invoke(logger);
                 if (f != null && f.getClass().getClassLoader() == loader) {
-                    found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin, "filter " + f.getClass().getName() + " on " + where,
+                    found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
+                            "filter " + f.getClass().getName() + " on " + where,
                             "remove the filter (Logger.setFilter(null)) in destroy"));
                 }
             }

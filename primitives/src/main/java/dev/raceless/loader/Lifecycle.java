@@ -11,8 +11,9 @@ package dev.raceless.loader;
  * and again after a {@code stop} whose unload lost the race against a call (the module was still
  * in use), so the module runs on as if it had not been stopped.
  *
- * <p>Which points are used is chosen by {@link ModuleLoader.Style}. Every method has an empty
- * default.
+ * <p>Which points are used is chosen by {@link ModuleLoader.Style}. {@link #afterDestroy} is a
+ * hook of the loader's own, not a point of the protocol: it runs once the unload that destroyed an
+ * instance is over. Every method has an empty default.
  *
  * @param <M> the module type
  */
@@ -54,5 +55,19 @@ public interface Lifecycle<M> {
      *         method had returned
      */
     default void destroy(M module) throws Exception {
+    }
+
+    /**
+     * The unload, reload or close that destroyed {@code module} is over: runs after
+     * {@link #destroy}, on the thread that called it, once the key is unloaded or (a reload) its
+     * fresh instance is live or failed to load, so requests waiting for the key do not wait for
+     * this method. Also runs after the {@code destroy} of an instance whose {@code start} threw.
+     * Meant for the work that must be done before the unload returns but need not hold up
+     * requests (a plugin host closes the instance's class loader here).
+     *
+     * @param module the instance just destroyed; it is never called again
+     * @throws Exception if the work fails; the loader reports it as a failure of {@code destroy}
+     */
+    default void afterDestroy(M module) throws Exception {
     }
 }

@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Loads module instances by key on demand and unloads them without races, following Jamie
@@ -30,6 +32,10 @@ import java.util.function.Function;
  * calls {@link Handle#module()} and ends with {@link Handle#release()}. Only when the key is not
  * loaded (or is unloading) does {@code acquire} take the slow path: it loads the module, or waits
  * for the one being loaded, or waits for the dying one's destroy and loads afresh.
+ *
+ * <p><b>Bindings.</b> A caller that calls one key again and again keeps a {@link Binding} of it
+ * ({@link #bind(Object)}): the same guarantees as {@code acquire(key)}, without the lookup. Its hot
+ * path is one volatile read and the instance's use pair.
  *
  * <p><b>Unloading.</b> {@link #tryUnload(Object)} never blocks: {@code UNLOADED}, or {@code BUSY}
  * with nothing changed. {@link #tryUnload(Object, long, TimeUnit)} refuses new calls while it
@@ -50,6 +56,14 @@ import java.util.function.Function;
  * instance's {@code init} (or {@code start}) throws, the old one is already destroyed: the key is
  * left unloaded, the waiting requests and the reload get the {@code LoadException}, and the next
  * request loads afresh. Timed and non-blocking forms report {@code BUSY} with nothing changed.
+ *
+ * <p><b>Unloading from inside a call.</b> A blocking {@link #unload(Object)} or
+ * {@link #reload(Object)} by a thread that holds a use of that key's instance would wait for itself:
+ * it throws {@link IllegalStateException} saying so and changes nothing, when the loader can tell.
+ * With {@code -Ddev.raceless.refcount.debug=true} it always can (handles then record their
+ * holders); without it, a {@link PluginHost} tells a thread inside a call of the plugin, while a
+ * raw handle held by the unloading thread is not seen (the unload waits and its stall report
+ * names the thread). The try forms never wait for calls and report {@code BUSY}.
  *
  * <p><b>Misuse.</b> A {@link Handle#release()} without a matching acquire is not seen on the hot
  * path; the next unload or reload of that instance finds its count negative and throws
@@ -89,8 +103,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *
      * One Handle per instance, kept in a KeyTable (a copy-on-write map: one volatile load and an
      * array probe per call; the entry holds the handle and, beside it, the handle's UseCount, so
-     * a request reads the count without going through the handle) under its key from the moment its load begins until its destroy has
-     * returned. A handle's UseCount is the guard: it is DEAD while
+     * a request reads the count without going through the handle) under its key from the moment
+     * its load begins until its destroy has returned. A handle's UseCount is the guard: it is DEAD while
      * the instance loads (created, then shut down), LIVE once init has returned (reopen), and
      * GOING/DEAD again from the start of an unload. A handle is reopened after its count went DEAD
      * only by a reload whose factory failed, before anything was stopped for good or destroyed;
@@ -142,6 +156,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * write of the state; a successful tryAcquire reads that state, so the caller sees the module
      * and everything init did.
      *
+     * Bindings (Binding's notes): a caller may cache a handle and try it first, because a LIVE
+     * count means "this is the key's current entry" (invariant 2 and the table invariant above),
+     * and a destroyed handle's count is never LIVE again. Handle.module is dropped at destroy, so
+     * a cached handle keeps no module reachable.
+     *
+     * Self-wait: claimWaiting refuses (giving the claim back first) when holdsUse says the calling
+     * thread holds a use of the handle it claimed, or of the handle whose attempt it would wait
+     * for. holdsUse is read only there: debug mode's per-handle record of holder threads (kept by
+     * Handle.taken/release under a static final flag, so the hot path compiles to nothing without
+     * it), and the owner's test (PluginHost: in a call of that plugin).
+     *
+     * afterDestroy: stopAndDestroy returns the destroyed module; the public operation calls the
+     * lifecycle's afterDestroy with it once everything else is done (a reload: after the fresh
+     * instance is published or failed), on the same thread. PluginHost closes class loaders there;
+     * it keeps no state per thread.
+     *
      * Order of this file: Handle; construction; requests; unloading; reloading; closing; the
      * shared attempt steps (claim, wait for idle, give back, destroy); VarHandle mechanics.
      */
@@ -162,13 +192,18 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @param <M> the module type
      */
     public static final class Handle<M> implements AutoCloseable {
+        /** The debug property of {@link UseCount}: with it, handles track which threads hold their uses. */
+        private static final boolean DEBUG = Boolean.getBoolean(UseCount.DEBUG_PROPERTY);
+
         private final Object key;
-        private final UseCount uses;
-        private M module; // published by uses.reopen(); see the notes
+        final UseCount uses; // package-private: Binding's hot path reads it
+        M module; // published by uses.reopen(); see the notes
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
         /** The current attempt's end (destroyed, replaced or given back); written before the count leaves LIVE. */
         private volatile CompletableFuture<Void> unloadEnded = NO_ATTEMPT;
         private volatile boolean unloading;
+        /** Debug mode only: the uses each thread holds, for the self-unload check. */
+        private final ConcurrentHashMap<Thread, Integer> holders = DEBUG ? new ConcurrentHashMap<>() : null;
 
         Handle(Object key) {
             this.key = key;
@@ -186,13 +221,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
          * reload of the instance, which throws (see the class notes on misuse).
          */
         public void release() {
+            if (DEBUG) {
+                untaken();
+            }
             uses.release();
         }
 
         /** Ends a use: the same as {@link #release()}, for try-with-resources. */
         @Override
         public void close() {
-            uses.release();
+            release();
         }
 
         /**
@@ -201,6 +239,38 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
          */
         public void acquire() {
             uses.acquire();
+            taken();
+        }
+
+        /** A use was taken for the calling thread (debug mode: recorded; else nothing). */
+        void taken() {
+            if (DEBUG) {
+                holders.merge(Thread.currentThread(), 1, Integer::sum);
+            }
+        }
+
+        /** Debug mode: a use ends; one of another thread's if this thread holds none (handed over). */
+        private void untaken() {
+            Thread me = Thread.currentThread();
+            if (holders.containsKey(me)) { // only this thread changes its own entry upwards
+                holders.computeIfPresent(me, (t, n) -> n == 1 ? null : n - 1);
+                return;
+            }
+            for (Thread t : holders.keySet()) { // a use another thread took and handed over
+                boolean[] done = {false};
+                holders.computeIfPresent(t, (x, n) -> {
+                    done[0] = true;
+                    return n == 1 ? null : n - 1;
+                });
+                if (done[0]) {
+                    return;
+                }
+            }
+        }
+
+        /** Debug mode: whether the calling thread holds a use (handles track their holders only then). */
+        boolean heldByCurrentThread() {
+            return DEBUG && holders.containsKey(Thread.currentThread());
         }
 
         @Override
@@ -223,6 +293,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private final Style style;
     private final BiConsumer<? super K, ? super Throwable> failures;
     private volatile boolean closed;
+    /** What the messages call an instance ("module", "plugin") and this loader ("ModuleLoader", "PluginHost"). */
+    private final String noun;
+    private final String owner;
+    /** Whether the calling thread holds a use of a module, as its owner can tell (PluginHost); see holdsUse. */
+    private final Predicate<? super M> heldHere;
     /** Stall threshold and reporter for the waits of unload and reload; see reportStalls. */
     private volatile long stallNanos = Stalls.DEFAULT_NANOS;
     private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.loader");
@@ -250,10 +325,20 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      */
     public ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
                         BiConsumer<? super K, ? super Throwable> failures) {
+        this(factory, lifecycle, style, failures, "module", "ModuleLoader", m -> false);
+    }
+
+    /** A loader for an owner (PluginHost) with its own words and its own test for uses held by the caller. */
+    ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
+                 BiConsumer<? super K, ? super Throwable> failures, String noun, String owner,
+                 Predicate<? super M> heldHere) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.style = Objects.requireNonNull(style, "style");
         this.failures = Objects.requireNonNull(failures, "failures");
+        this.noun = noun;
+        this.owner = owner;
+        this.heldHere = heldHere;
     }
 
     // ---------------------------------------------------------------- requests
@@ -275,10 +360,25 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             // Both loads before the count's fence, side by side: the handle is not loaded after it
             Handle<M> h = handleAt(t, i);
             if (((UseCount) t[i + KeyTable.SECOND]).tryAcquire()) {
+                h.taken();
                 return h;
             }
         }
         return acquireSlow(key);
+    }
+
+    /**
+     * A standing reference to {@code key} for a caller to keep: its {@link Binding#acquire()},
+     * {@link Binding#tryAcquire()} and {@link Binding#call(Function)} reach the key's current
+     * instance exactly as {@link #acquire(Object)} and {@link #tryAcquire(Object)} do, without
+     * looking the key up (see {@link Binding}). Loads nothing, takes no use; cheap, but meant to be
+     * made once and kept.
+     *
+     * @param key the module's key
+     * @return a binding to {@code key}
+     */
+    public Binding<M> bind(K key) {
+        return new Binding<>(this, Objects.requireNonNull(key, "key"));
     }
 
     /**
@@ -295,7 +395,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             return null;
         }
         Handle<M> h = handleAt(t, i); // before the count's fence, as in acquire(key)
-        return ((UseCount) t[i + KeyTable.SECOND]).tryAcquire() ? h : null;
+        if (((UseCount) t[i + KeyTable.SECOND]).tryAcquire()) {
+            h.taken();
+            return h;
+        }
+        return null;
     }
 
     /** {@return the keys with an instance loaded, loading or unloading (a snapshot)} */
@@ -334,11 +438,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 Handle<M> fresh = newHandle(key);
                 if (putIfAbsent(key, fresh)) {
                     loadFresh(key, fresh, true); // throws, leaving nothing behind
+                    fresh.taken();
                     return fresh; // published with this request's use held: no unload comes between
                 }
                 continue;
             }
             if (h.uses.tryAcquire()) {
+                h.taken();
                 return h;
             }
             if (!h.ready.isDone()) {
@@ -400,6 +506,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 } catch (Throwable d) {
                     t.addSuppressed(d);
                 }
+                try {
+                    lifecycle.afterDestroy(m);
+                } catch (Throwable d) {
+                    t.addSuppressed(d);
+                }
             }
             throw failLoad(key, h, t);
         }
@@ -420,7 +531,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /** Nothing half loaded: removes the handle; the waiting requests and the caller get the error. */
     private LoadException failLoad(K key, Handle<M> h, Throwable t) {
         replace(key, h, null); // a later request tries again
-        LoadException e = new LoadException(key, t);
+        LoadException e = loadFailed(key, t);
         h.ready.completeExceptionally(e);
         return e;
     }
@@ -465,7 +576,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
-        return stopAndDestroy(key, h, null);
+        return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
     /**
@@ -498,7 +609,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (!awaitIdle(key, h, TIMED, nanos)) {
             return UnloadResult.BUSY;
         }
-        return stopAndDestroy(key, h, null);
+        return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
     /**
@@ -510,7 +621,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @param key the module's key
      * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing was loaded, its load failed, or
      *         another unload unloaded it)
-     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)}
+     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)};
+     *         or if the calling thread holds a use of the instance (see the class notes), which
+     *         this call would wait for forever: nothing is changed
      * @throws InterruptedException if interrupted while waiting; the instance is taken back into
      *         use, as if this call had not been made (unless it became idle first: then it is
      *         unloaded and the interrupt status is kept)
@@ -520,12 +633,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private UnloadResult unloadNow(K key) throws InterruptedException {
-        Handle<M> h = claimWaiting(Objects.requireNonNull(key, "key"));
+        Handle<M> h = claimWaiting(Objects.requireNonNull(key, "key"), "unload");
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
         awaitIdle(key, h, FOREVER, 0L); // true unless it throws
-        return stopAndDestroy(key, h, null);
+        return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
     // ---------------------------------------------------------------- reloading
@@ -541,19 +654,25 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code RELOADED}, or {@code LOADED} if no instance was live
      * @throws LoadException if the factory threw (the old instance serves on, untouched) or the
      *         fresh instance's init or start threw (the key is left unloaded)
-     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), or the
-     *         loader is closed
+     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), the
+     *         loader is closed, or the calling thread holds a use of the old instance (see the
+     *         class notes; nothing is changed)
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         instance serves on, as if this call had not been made
      */
     public ReloadResult reload(K key) throws InterruptedException {
-        return Recorded.moduleUnload(this, key, "reload", () -> reloadNow(key));
+        return reload(key, "reload");
     }
 
-    private ReloadResult reloadNow(K key) throws InterruptedException {
+    /** {@link #reload(Object)}, named {@code operation} in its messages (PluginHost: "upgrade"). */
+    ReloadResult reload(K key, String operation) throws InterruptedException {
+        return Recorded.moduleUnload(this, key, "reload", () -> reloadNow(key, operation));
+    }
+
+    private ReloadResult reloadNow(K key, String operation) throws InterruptedException {
         Objects.requireNonNull(key, "key");
         for (;;) {
-            Handle<M> h = claimWaiting(key);
+            Handle<M> h = claimWaiting(key, operation);
             if (h != null) {
                 awaitIdle(key, h, FOREVER, 0L);
                 return replace(key, h);
@@ -654,11 +773,15 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             next = make(key);
         } catch (Throwable t) {
             revive(key, old);
-            throw new LoadException(key, t);
+            throw loadFailed(key, t);
         }
         Handle<M> fresh = newHandle(key);
-        stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
-        publish(key, fresh, next, false); // throws LoadException, leaving the key unloaded
+        M gone = stopAndDestroy(key, old, fresh); // waiting requests now wait for fresh's load
+        try {
+            publish(key, fresh, next, false); // throws LoadException, leaving the key unloaded
+        } finally {
+            afterDestroy(key, gone);
+        }
         return ReloadResult.RELOADED;
     }
 
@@ -706,7 +829,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                     } catch (IllegalStateException e) {
                         wedged.add(key);
                         if (misuse == null) {
-                            misuse = new IllegalStateException("close() left module " + key + " loaded: " + e.getMessage(), e);
+                            misuse = new IllegalStateException(
+                                    "close() left " + noun + " " + key + " loaded: " + e.getMessage(), e);
                         } else {
                             misuse.addSuppressed(e);
                         }
@@ -727,7 +851,20 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private IllegalStateException closedFor(K key) {
-        return new IllegalStateException("this ModuleLoader is closed: refused to load module " + key);
+        return new IllegalStateException("this " + owner + " is closed: refused to load " + noun + " " + key);
+    }
+
+    /** The factory's or init's failure as thrown to callers; a LoadException (PluginHost's own words) as it is. */
+    private LoadException loadFailed(K key, Throwable t) {
+        if (t instanceof LoadException) {
+            return (LoadException) t;
+        }
+        if ("module".equals(noun)) {
+            return new LoadException(key, t);
+        }
+        String m = t.getMessage();
+        String reason = m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+        return new LoadException(noun + " " + key + ": loading failed (" + reason + ")", t);
     }
 
     // ---------------------------------------------------------------- attempt steps
@@ -752,7 +889,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * Claims the instance of key, waiting for its load or for another attempt's outcome; null if
      * there is nothing live to claim (none, the load failed, or another attempt destroyed it).
      */
-    private Handle<M> claimWaiting(K key) throws InterruptedException {
+    private Handle<M> claimWaiting(K key, String operation) throws InterruptedException {
         Handle<M> h = handle(key);
         for (;;) {
             if (h == null) {
@@ -760,6 +897,10 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             }
             Handle<M> c = claim(h);
             if (c != null) {
+                if (holdsUse(h)) {
+                    giveBack(h);
+                    throw selfWait(key, operation);
+                }
                 return c;
             }
             if (!h.ready.isDone()) {
@@ -769,6 +910,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                     return null; // removed by the load that failed
                 }
             } else if (h.unloading) {
+                if (holdsUse(h)) { // the attempt in progress waits for this thread, and this thread for it
+                    throw selfWait(key, operation);
+                }
                 try {
                     h.unloadEnded.get();
                 } catch (ExecutionException e) {
@@ -781,6 +925,28 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 return null; // destroyed (or replaced) by another attempt
             }
         }
+    }
+
+    /**
+     * Whether the calling thread holds a use of {@code h}, as far as it can be told: in debug mode
+     * the handle's own record of its holders; always, the owner's test (PluginHost: the thread is
+     * inside a call of that plugin). Read on the blocking unload and reload paths only.
+     */
+    private boolean holdsUse(Handle<M> h) {
+        if (h.heldByCurrentThread()) {
+            return true;
+        }
+        M m = h.module; // racy read, benign: null once destroyed, and the test then says false
+        return m != null && heldHere.test(m);
+    }
+
+    /** A blocking unload or reload by a thread that holds a use of the instance: it would wait for itself. */
+    private IllegalStateException selfWait(K key, String operation) {
+        return new IllegalStateException(noun + " " + key + ": " + operation + "(" + key + ") was called by a thread "
+                + "that holds a use of " + noun + " " + key + " (" + ("plugin".equals(noun)
+                ? "from inside a call to it" : "a Handle not yet released, or a call in progress")
+                + "), so it would wait for itself forever. Nothing was changed: release the use first, call "
+                + operation + " from another thread, or use the try form, which never waits for calls");
     }
 
     /**
@@ -864,7 +1030,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private IllegalStateException misuse(K key, IllegalStateException found) {
-        return new IllegalStateException("module " + key + " cannot be unloaded: its use count has more releases than "
+        return new IllegalStateException(noun + " " + key + " cannot be unloaded: its use count has more releases than "
                 + "acquires (a Handle.release() or close() without a matching acquire, or one use released twice). "
                 + "It stays loaded and serves calls; nothing was changed", found);
     }
@@ -881,7 +1047,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         try {
             call.accept(h.module);
         } catch (Throwable t) {
-            report(key, new IllegalStateException(point + " of module " + key + " threw", t));
+            report(key, new IllegalStateException(point + " of " + noun + " " + key + " threw", t));
         }
     }
 
@@ -889,12 +1055,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * The count is DEAD: stop (three points), destroy, then remove the handle or replace it with
      * {@code next}, and let the waiting requests go on.
      */
-    private UnloadResult stopAndDestroy(K key, Handle<M> h, Handle<M> next) {
+    private M stopAndDestroy(K key, Handle<M> h, Handle<M> next) {
         if (style == Style.THREE_POINT) {
             stop(key, h);
         }
+        M m = h.module;
         try {
-            lifecycle.destroy(h.module);
+            lifecycle.destroy(m);
         } catch (Throwable t) {
             report(key, t);
         } finally {
@@ -905,6 +1072,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 replace(key, h, next); // the claim keeps h in place until here
             }
             h.unloadEnded.complete(null); // waiting requests retry: a fresh load, or wait for next
+        }
+        return m;
+    }
+
+    /** The unload that destroyed {@code m} is over: the lifecycle's afterDestroy, on this thread. */
+    private UnloadResult afterDestroy(K key, M m) {
+        try {
+            lifecycle.afterDestroy(m);
+        } catch (Throwable t) {
+            report(key, t);
         }
         return UnloadResult.UNLOADED;
     }
@@ -993,7 +1170,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private Handle<M> newHandle(K key) {
         Handle<M> h = new Handle<>(key);
         Consumer<String> reporter = stallReporter;
-        h.uses.reportStalls(stallNanos, TimeUnit.NANOSECONDS, report -> reporter.accept("unload of " + key + ": " + report));
+        h.uses.reportStalls(stallNanos, TimeUnit.NANOSECONDS,
+                report -> reporter.accept("unload of " + key + ": " + report));
         return h;
     }
 

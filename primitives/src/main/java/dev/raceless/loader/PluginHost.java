@@ -9,11 +9,11 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +66,23 @@ import java.util.zip.ZipException;
  * plugin left running, threads with its context class loader, {@code Timer}s, JDBC drivers,
  * {@code java.util.logging} handlers and levels, MBeans); {@link #findLeaks(String)} looks at once.
  *
+ * <p><b>Bindings.</b> A caller that calls one plugin again and again (a router) keeps a
+ * {@link PluginBinding} of it ({@link #bind(String)}): {@link PluginBinding#call(Function)} is
+ * {@code call(name, fn)} without the lookup, and follows upgrades and unloads the same way.
+ *
+ * <p><b>From inside a call.</b> A blocking {@link #unload(String)} or {@link #upgrade(String, Path)}
+ * of plugin {@code p} called from inside a call to {@code p} (a plugin asking its host to replace
+ * it) would wait for that call, and so for itself: it throws {@link IllegalStateException} saying
+ * so, and nothing is changed. Ask from another thread (a thread the plugin starts is fine: its
+ * upgrade waits for the call to return), or use {@link #tryUpgrade(String, Path)} or
+ * {@link #tryUnload(String)}.
+ *
+ * <p><b>Errors.</b> A plugin that cannot be loaded throws {@link LoadException} whose message
+ * names the plugin, the file and the reason ({@code plugin hello: jar /x/hello.jar does not
+ * exist}). A closed host refuses every new load with {@link IllegalStateException} ({@code this
+ * PluginHost is closed: refused to load plugin hello}).
+ *
  * <p><b>Lifecycle.</b> A service that implements {@link AutoCloseable} is closed in {@code destroy}.
- * A closed host refuses every new load with {@link IllegalStateException}.
  *
  * <p><b>Sample usage.</b>
  * <pre> {@code
@@ -87,14 +102,21 @@ public final class PluginHost<S> implements AutoCloseable {
      * A Plugin (class loader + service instance + private jar copy) is the module type of a
      * ModuleLoader keyed by plugin name; all the race-freedom comes from there, and upgrade is
      * ModuleLoader.reload with the upgraded jar recorded in `sources` first (and put back if the
-     * reload changed nothing). destroy closes the service if it is AutoCloseable and notes the
-     * plugin in a thread-local list; when the ModuleLoader call returns (destroy runs on the
-     * calling thread), retireDestroyed waits one grace period of the host's GraceDomain, closes
-     * the class loaders and deletes the private copies: unload and upgrade return with the files
-     * closed, and an upgrade's requests waiting for the new version do not wait for the old
-     * loader's files as well. (An earlier version queued the
-     * close with callAfterGrace: the files stayed open for an unknown time after unload, and every
-     * host that ever unloaded a plugin owned an action thread.)
+     * reload changed nothing). destroy closes the service if it is AutoCloseable; the lifecycle's
+     * afterDestroy, which the ModuleLoader runs on the unloading thread once the unload or reload
+     * is over, waits one grace period of the host's GraceDomain, closes the class loader and
+     * deletes the private copy: unload and upgrade return with the files closed, and an upgrade's
+     * requests waiting for the new version do not wait for the old loader's files as well. (Closing
+     * with callAfterGrace would leave the files open for an unknown time after unload, and give
+     * every host that ever unloaded a plugin an action thread.)
+     *
+     * Words: the ModuleLoader is made with this host's words ("plugin", "PluginHost"), and every
+     * load failure of open() is a LoadException that names the plugin, the file and the reason
+     * (the ModuleLoader passes a LoadException through as it is).
+     *
+     * Self-wait: a blocking unload or upgrade from inside a call of the same plugin would wait for
+     * itself. The ModuleLoader asks inCallOf (context class loader, then a stack walk for a callIn
+     * frame) on its blocking paths only, so the call path pays nothing for the check.
      *
      * After destroy nothing of the host refers to the plugin: the Handle drops its module reference
      * in ModuleLoader's destroy, so the class loader becomes unreachable unless the plugin leaked
@@ -157,8 +179,6 @@ public final class PluginHost<S> implements AutoCloseable {
     }
 
     private static final AtomicLong GENERATIONS = new AtomicLong();
-    /** Plugins this thread destroyed whose class loader is still to be closed; see retireDestroyed. */
-    private static final ThreadLocal<List<Plugin<?>>> RETIRING = ThreadLocal.withInitial(ArrayList::new);
 
     private final Class<S> serviceType;
     private final Function<? super String, ? extends Path> jars;
@@ -218,7 +238,8 @@ public final class PluginHost<S> implements AutoCloseable {
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style, Duration leakCheck,
                       BiConsumer<? super String, ? super List<LeakFinding>> leaks) {
-        this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"), Objects.requireNonNull(leaks, "leaks"));
+        this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"),
+                Objects.requireNonNull(leaks, "leaks"));
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
         this.jars = Objects.requireNonNull(jars, "jars");
         Objects.requireNonNull(style, "style");
@@ -236,7 +257,12 @@ public final class PluginHost<S> implements AutoCloseable {
             public void destroy(Plugin<S> p) throws Exception {
                 PluginHost.this.destroy(p);
             }
-        }, style);
+
+            @Override
+            public void afterDestroy(Plugin<S> p) {
+                retire(p);
+            }
+        }, style, PluginHost::logPointFailure, "plugin", "PluginHost", PluginHost::inCallOf);
     }
 
     /**
@@ -249,7 +275,20 @@ public final class PluginHost<S> implements AutoCloseable {
      * @throws IllegalStateException if the plugin is not live and the host is closed
      */
     public ModuleLoader.Handle<Plugin<S>> acquire(String name) {
-        return modules.acquire(name);
+        return modules.acquire(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * A standing reference to plugin {@code name} for a caller to keep (a router's field): its
+     * {@link PluginBinding#call(Function)} is {@link #call(String, Function)} without looking the
+     * name up, and follows upgrades and unloads as {@code call} does (see {@link Binding}). Loads
+     * nothing; keeps nothing of an unloaded version reachable.
+     *
+     * @param name the plugin's name
+     * @return a binding to plugin {@code name}
+     */
+    public PluginBinding<S> bind(String name) {
+        return new PluginBinding<>(modules.bind(Objects.requireNonNull(name, "name")), name);
     }
 
     /**
@@ -264,10 +303,18 @@ public final class PluginHost<S> implements AutoCloseable {
      * @throws IllegalStateException if the plugin is not live and the host is closed
      */
     public <R> R call(String name, Function<? super S, ? extends R> fn) {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fn, "fn");
-        ModuleLoader.Handle<Plugin<S>> h = modules.acquire(name);
+        return callIn(modules.acquire(name), fn);
+    }
+
+    /**
+     * One call inside the use {@code h} holds, released at the end; the plugin's class loader is
+     * the thread's context class loader meanwhile. Its frame is what {@link #inCallOf} looks for.
+     */
+    static <S, R> R callIn(ModuleLoader.Handle<Plugin<S>> h, Function<? super S, ? extends R> fn) {
         try {
-            Plugin<S> p = h.module();
+            Plugin<S> p = h.module;
             Thread t = Thread.currentThread();
             ClassLoader previous = t.getContextClassLoader();
             t.setContextClassLoader(p.loader);
@@ -279,6 +326,21 @@ public final class PluginHost<S> implements AutoCloseable {
         } finally {
             h.release();
         }
+    }
+
+    /**
+     * Whether the calling thread is inside a call of plugin instance {@code p}: its context class
+     * loader is {@code p}'s (callIn sets it) and a {@code callIn} frame is on its stack (a thread
+     * the plugin started inherits the class loader but holds no use). Runs on the blocking unload
+     * and upgrade paths only. A call of {@code p} with a call of another plugin nested inside it
+     * is not seen (the innermost call's loader is the context); debug mode sees it.
+     */
+    private static boolean inCallOf(Plugin<?> p) {
+        if (Thread.currentThread().getContextClassLoader() != p.loader) {
+            return false;
+        }
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getMethodName().equals("callIn") && f.getClassName().equals(PluginHost.class.getName())));
     }
 
     /**
@@ -294,11 +356,7 @@ public final class PluginHost<S> implements AutoCloseable {
      *         {@link ModuleLoader#tryUnload(Object)}
      */
     public UnloadResult tryUnload(String name) {
-        try {
-            return modules.tryUnload(name);
-        } finally {
-            retireDestroyed();
-        }
+        return modules.tryUnload(Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -315,11 +373,7 @@ public final class PluginHost<S> implements AutoCloseable {
      *         use, as on a timeout
      */
     public UnloadResult tryUnload(String name, long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            return modules.tryUnload(name, timeout, unit);
-        } finally {
-            retireDestroyed();
-        }
+        return modules.tryUnload(Objects.requireNonNull(name, "name"), timeout, unit);
     }
 
     /**
@@ -329,16 +383,13 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param name the plugin's name
      * @return {@code UNLOADED}, or {@code NOT_LOADED} if nothing was loaded (or another unload
      *         unloaded it)
-     * @throws IllegalStateException on a use count that shows misuse
+     * @throws IllegalStateException on a use count that shows misuse, or if called from inside a
+     *         call to the plugin (see the class notes; nothing is changed)
      * @throws InterruptedException if interrupted while waiting; the plugin is taken back into
      *         use, as if this call had not been made
      */
     public UnloadResult unload(String name) throws InterruptedException {
-        try {
-            return modules.unload(name);
-        } finally {
-            retireDestroyed();
-        }
+        return modules.unload(Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -350,6 +401,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param jar the jar of the new version; later loads of the plugin use it too
      * @return {@code RELOADED}, or {@code LOADED} if the plugin was not loaded
      * @throws LoadException if the new version cannot be loaded; the old version serves on
+     * @throws IllegalStateException if called from inside a call to the plugin (see the class
+     *         notes; nothing is changed), or the host is closed
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         version serves on
      */
@@ -358,11 +411,10 @@ public final class PluginHost<S> implements AutoCloseable {
         Path previous = source(name, jar);
         boolean done = false;
         try {
-            ReloadResult r = modules.reload(name);
+            ReloadResult r = modules.reload(name, "upgrade");
             done = true;
             return r;
         } finally {
-            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -392,7 +444,6 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
-            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -416,7 +467,6 @@ public final class PluginHost<S> implements AutoCloseable {
             done = r != ReloadResult.BUSY;
             return r;
         } finally {
-            retireDestroyed();
             restoreUnless(done, name, jar, previous);
         }
     }
@@ -476,7 +526,10 @@ public final class PluginHost<S> implements AutoCloseable {
         return watch.findLeaks(Objects.requireNonNull(name, "name"));
     }
 
-    /** {@return the number of plugin class loaders this host has closed (one per unload or upgrade that destroyed an instance)} */
+    /**
+     * {@return the number of plugin class loaders this host has closed (one per unload or upgrade
+     * that destroyed an instance)}
+     */
     public long retiredLoaders() {
         return watch.retired();
     }
@@ -512,7 +565,6 @@ public final class PluginHost<S> implements AutoCloseable {
         try {
             modules.close();
         } finally {
-            retireDestroyed();
             grace.close();
             try {
                 Files.deleteIfExists(copies); // empty unless a plugin stayed loaded
@@ -527,7 +579,10 @@ public final class PluginHost<S> implements AutoCloseable {
     private Plugin<S> open(String name) {
         Path jar = sources.get(name);
         if (jar == null) {
-            jar = Objects.requireNonNull(jars.apply(name), () -> "the jars function returned null for plugin " + name);
+            jar = jars.apply(name);
+            if (jar == null) {
+                throw new LoadException("plugin " + name + ": the jars function returned no jar (null)", null);
+            }
         }
         long generation = GENERATIONS.incrementAndGet();
         Path copy = privateCopy(name, jar, generation);
@@ -555,32 +610,37 @@ public final class PluginHost<S> implements AutoCloseable {
     /** Checks the jar and copies it into this host's directory; the messages name the file. */
     private Path privateCopy(String name, Path jar, long generation) {
         if (!Files.exists(jar)) {
-            throw new UncheckedIOException(new java.io.FileNotFoundException(
-                    "plugin " + name + ": jar " + jar + " does not exist"));
+            throw new LoadException("plugin " + name + ": jar " + jar + " does not exist", null);
         }
         if (!Files.isRegularFile(jar)) {
-            throw new UncheckedIOException(new IOException("plugin " + name + ": jar " + jar + " is not a regular file"));
+            throw new LoadException("plugin " + name + ": jar " + jar + " is not a regular file", null);
         }
         if (!Files.isReadable(jar)) {
-            throw new UncheckedIOException(new IOException("plugin " + name + ": jar " + jar + " cannot be read"));
+            throw new LoadException("plugin " + name + ": jar " + jar + " cannot be read", null);
         }
         Path copy = copies.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + generation + ".jar");
         try {
             Files.copy(jar, copy);
         } catch (IOException e) {
             deleteQuietly(copy, e);
-            throw new UncheckedIOException("plugin " + name + ": jar " + jar + " cannot be read: " + e, e);
+            throw new LoadException("plugin " + name + ": jar " + jar + " cannot be read (" + reason(e) + ")", e);
         }
         try (JarFile check = new JarFile(copy.toFile())) {
             check.size();
         } catch (ZipException e) {
             deleteQuietly(copy, e);
-            throw new UncheckedIOException("plugin " + name + ": " + jar + " is not a jar (zip) file: " + e.getMessage(), e);
+            throw new LoadException("plugin " + name + ": " + jar + " is not a jar (zip) file (" + reason(e) + ")", e);
         } catch (IOException e) {
             deleteQuietly(copy, e);
-            throw new UncheckedIOException("plugin " + name + ": jar " + jar + " cannot be read: " + e, e);
+            throw new LoadException("plugin " + name + ": jar " + jar + " cannot be read (" + reason(e) + ")", e);
         }
         return copy;
+    }
+
+    /** What went wrong, without the exception's class name; the exception stays the cause. */
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private static URL url(String name, Path copy) {
@@ -602,18 +662,18 @@ public final class PluginHost<S> implements AutoCloseable {
             }
             skipped.add(type.getName() + " (" + type.getClassLoader() + ")");
         }
-        throw new IllegalStateException("plugin " + name + " (" + jar + ") provides no " + serviceType.getName()
+        throw new LoadException("plugin " + name + ": jar " + jar + " provides no " + serviceType.getName()
                 + " of its own: list its implementation in META-INF/services/" + serviceType.getName()
-                + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped));
+                + " inside the jar" + (skipped.isEmpty() ? "" : "; skipped providers from outside the jar: " + skipped),
+                null);
     }
 
     /**
      * The instance's destroy: closes the service. Its class loader is closed by
-     * {@link #retireDestroyed()} on the same thread once the unload or upgrade has finished, so
+     * {@link #retire} on the same thread once the unload or upgrade has finished, so
      * that an upgrade's new version is live before the old loader's files are closed.
      */
     private void destroy(Plugin<S> p) throws Exception {
-        RETIRING.get().add(p); // first: the loader is closed even if the service's close throws
         if (p.service instanceof AutoCloseable) {
             Thread t = Thread.currentThread();
             ClassLoader previous = t.getContextClassLoader();
@@ -627,27 +687,21 @@ public final class PluginHost<S> implements AutoCloseable {
     }
 
     /**
-     * Closes the class loaders of the plugins this thread destroyed, after one grace period of
-     * {@link #grace()} (escaped objects used inside its sections are done), deletes their jar
-     * copies and starts watching for their collection. Runs before unload, upgrade and close return.
+     * The unload or upgrade that destroyed {@code p} is over (ModuleLoader's afterDestroy, on the
+     * same thread, after an upgrade's new version is live): after one grace period of
+     * {@link #grace()} (escaped objects used inside its sections are done), closes the class
+     * loader, deletes the jar copy and starts watching for the loader's collection. Runs before
+     * unload, upgrade and close return.
      */
-    private void retireDestroyed() {
-        List<Plugin<?>> mine = RETIRING.get();
-        if (mine.isEmpty()) {
-            return;
-        }
-        List<Plugin<?>> batch = new ArrayList<>(mine);
-        mine.clear();
+    private void retire(Plugin<S> p) {
         grace.synchronize();
-        for (Plugin<?> p : batch) {
-            try {
-                p.loader.close();
-                Files.deleteIfExists(p.copy);
-            } catch (IOException e) {
-                logFailure(null, e);
-            } finally {
-                watch.retire(p.name, p.loader, p.service.getClass());
-            }
+        try {
+            p.loader.close();
+            Files.deleteIfExists(p.copy);
+        } catch (IOException e) {
+            logFailure(null, e);
+        } finally {
+            watch.retire(p.name, p.loader, p.service.getClass());
         }
     }
 
@@ -665,6 +719,11 @@ public final class PluginHost<S> implements AutoCloseable {
         } catch (IOException e) {
             primary.addSuppressed(e);
         }
+    }
+
+    private static void logPointFailure(String name, Throwable failure) {
+        System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING,
+                "unloading plugin " + name + ": closing it failed; the unload went on", failure);
     }
 
     private static void logFailure(Runnable action, Throwable failure) {

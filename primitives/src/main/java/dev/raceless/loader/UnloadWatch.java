@@ -76,7 +76,8 @@ final class UnloadWatch {
             collectedCount.incrementAndGet();
             gone.complete(null);
         });
-        pending.merge(plugin, gone, (previous, next) -> previous.isDone() ? next : CompletableFuture.allOf(previous, next));
+        pending.merge(plugin, gone,
+                (previous, next) -> previous.isDone() ? next : CompletableFuture.allOf(previous, next));
         if (!checkAfter.isZero() && !checkAfter.isNegative()) {
             Batch b = batch;
             CompletableFuture.delayedExecutor(checkAfter.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
@@ -95,7 +96,8 @@ final class UnloadWatch {
     private static final class Batch {
         final Duration period;
         final BiConsumer<? super String, ? super List<LeakFinding>> to;
-        final java.util.concurrent.ConcurrentLinkedQueue<Retired> due = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.ConcurrentLinkedQueue<Retired> due =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
         final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
         volatile long lastScan = System.nanoTime() - Long.MAX_VALUE / 2;
 
@@ -127,7 +129,8 @@ final class UnloadWatch {
                 try {
                     to.accept(e.getKey(), e.getValue());
                 } catch (RuntimeException | Error failure) {
-                    System.getLogger("dev.raceless.loader").log(System.Logger.Level.WARNING, "a leak listener threw", failure);
+                    System.getLogger("dev.raceless.loader")
+                            .log(System.Logger.Level.WARNING, "a leak listener threw", failure);
                 }
             }
         }
@@ -169,7 +172,8 @@ final class UnloadWatch {
 
     static void log(String plugin, List<LeakFinding> findings) {
         // no holder found is usually no GC yet: not worth a warning
-        System.getLogger("dev.raceless.loader").log(findings.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+        System.getLogger("dev.raceless.loader").log(
+                findings.isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
                 findings.isEmpty()
                 ? "the class loader of unloaded plugin " + plugin + " is still reachable; no known holder found "
                         + "(perhaps no GC ran yet, or an object of the plugin's escaped into the host)"

@@ -10,5 +10,12 @@ public enum DeregisterResult {
      */
     BUSY,
     /** Another call has deregistered it, or has committed to deregistering it; this one did nothing. */
-    ALREADY_DEREGISTERED
+    ALREADY_DEREGISTERED,
+    /**
+     * A group's {@link RegistrationGroup#deregisterAll()} only: every member is deregistered, this
+     * call deregistered some of them and other calls the others ({@link
+     * RegistrationGroup#deregisterAll(java.util.Collection)} names this call's). A single
+     * registration's deregistration never reports it.
+     */
+    PARTIAL
 }

@@ -83,9 +83,10 @@ public final class Registration<T> implements AutoCloseable {
      * Invariants:
      *   1. Only the claim owner moves the UseCount to GOING or back, reopens or repairs it, and
      *      only while it owns the claim. The one exception: anyone who finds a COMMITTED claim
-     *      may call shutdown() to help it take effect (already()); COMMITTED never rolls back. (A try owner that was taken over may still be inside its
-     *      tryShutdown; by UseCount's rules that either ends the life or leaves it to the
-     *      shutdown() of the owner that took over.)
+     *      may call shutdown() to help it take effect (already()); COMMITTED never rolls back.
+     *      (A try owner that was taken over may still be inside its tryShutdown; by UseCount's
+     *      rules that either ends the life or leaves it to the shutdown() of the owner that took
+     *      over.)
      *   2. A timed owner cancels its shutdown only after CASing TRYING -> ROLLING_BACK, so a
      *      blocking caller can never be left waiting on a count that went LIVE again: it either took
      *      over first (the CAS fails, no rollback) or waits out ROLLING_BACK and starts afresh.
@@ -457,7 +458,10 @@ public final class Registration<T> implements AutoCloseable {
         return complete(COMMITTED);
     }
 
-    /** Whether another call owns or finished a deregistration (a group's claim was refused); helps it as already() does. */
+    /**
+     * Whether another call owns or finished a deregistration (a group's claim was refused); helps
+     * it as already() does.
+     */
     boolean isTakenByOther() {
         int c = claim;
         if (c == COMMITTED || c == DEREGISTERED) {

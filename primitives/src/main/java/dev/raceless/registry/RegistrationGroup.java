@@ -1,7 +1,9 @@
 package dev.raceless.registry;
 
 import dev.raceless.internal.jfr.Recorded;
+
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,11 +15,24 @@ import java.util.Objects;
  * Almesberger, 2002). It never blocks. {@link #deregisterAll()} refuses new calls into every member
  * at once and returns when the calls in flight into all of them have finished.
  *
- * <p><b>One report per member.</b> A group's {@code DEREGISTERED} is the report for every member:
- * no other call reports {@code DEREGISTERED} for any of them. A member's own deregistration racing
- * {@code tryDeregisterAll()} waits out the attempt (it never blocks) and then acts on its outcome;
- * one racing {@code deregisterAll()} either commits the member first (the group then reports
- * {@code ALREADY_DEREGISTERED}) or finds it committed by the group.
+ * <p><b>One report per member.</b> Every member is reported deregistered by exactly one call,
+ * whatever races: its own deregistration's {@code DEREGISTERED}, or a group call that names it
+ * among the members it deregistered. A group call's result says what this call did:
+ * <ul>
+ * <li>{@code DEREGISTERED}: this call deregistered every member (an empty group too);
+ * <li>{@code PARTIAL} ({@link #deregisterAll()} only): this call deregistered some members, other
+ *     calls the others; {@link #deregisterAll(Collection)} says which were this call's;
+ * <li>{@code ALREADY_DEREGISTERED}: this call deregistered none (other calls owned every member,
+ *     or, for {@code tryDeregisterAll}, at least one);
+ * <li>{@code BUSY} ({@code tryDeregisterAll} only): nothing changed.
+ * </ul>
+ * The forms that take a collection add to it exactly the members this call deregistered, in the
+ * order they were added to the group, as {@link java.util.concurrent.BlockingQueue#drainTo}
+ * adds the elements it removed: the caller frees those and no others. A member's own
+ * deregistration racing {@code tryDeregisterAll()} waits out the attempt (it never blocks) and then
+ * acts on its outcome; one racing {@code deregisterAll()} either commits the member first (it then
+ * reports {@code DEREGISTERED} for it, and the group does not name it) or finds it committed by the
+ * group (it reports {@code ALREADY_DEREGISTERED}, and the group names it).
  *
  * <p><b>Not guaranteed.</b> During a {@code tryDeregisterAll()} that ends {@code BUSY}, calls into
  * members it had already checked may have found them briefly absent (the 2002 "raceless module
@@ -52,9 +67,14 @@ public final class RegistrationGroup {
      * DEAD member is reopened only on the failure path, where nothing is removed.
      *
      * deregisterAll: commit every member it can (COMMITTED, taking over TRYING owners), shut each
-     * down, then wait for each and finish it; members committed by other calls are waited for. It
-     * reports DEREGISTERED only if it committed every member. Nothing is ever undone: other callers
-     * may already wait for a committed member's removal.
+     * down, then wait for each and finish it; members committed by other calls are waited for.
+     * Exactly one report per member: a member this call committed is finished by this call's CAS
+     * COMMITTED -> DEREGISTERED, which cannot fail (COMMITTED is never taken over, Registration
+     * invariant 4), and nobody else reports it (a try owner it took over reports
+     * ALREADY_DEREGISTERED, Registration invariant 3); a member it could not commit is owned by
+     * another call, which reports it. So the members this call names are exactly the members it
+     * committed, and DEREGISTERED / PARTIAL / ALREADY_DEREGISTERED follow from how many those are.
+     * Nothing is ever undone: other callers may already wait for a committed member's removal.
      *
      * Rejected: one UseCount for the whole group (the hot path of every registry would share one
      * count per module, and a registration could no longer be deregistered on its own).
@@ -92,7 +112,8 @@ public final class RegistrationGroup {
     }
 
     /**
-     * Deregisters every member if none has a call in flight; never blocks.
+     * Deregisters every member if none has a call in flight; never blocks. All or nothing: this
+     * call deregistered every member ({@code DEREGISTERED}) or none (anything else).
      *
      * @return {@code DEREGISTERED} if this call deregistered every member (an empty group too);
      *         {@code BUSY} if it changed nothing (a member had a call in flight, or another
@@ -104,6 +125,23 @@ public final class RegistrationGroup {
      */
     public DeregisterResult tryDeregisterAll() {
         return Recorded.deregistration(this, "tryDeregisterAll", this::tryDeregisterAllNow);
+    }
+
+    /**
+     * {@link #tryDeregisterAll()}, adding to {@code deregistered} the members this call
+     * deregistered: every member on {@code DEREGISTERED}, none otherwise.
+     *
+     * @param deregistered receives the members this call deregistered, in the order added
+     * @return as {@link #tryDeregisterAll()}
+     * @throws IllegalStateException as {@link #tryDeregisterAll()}
+     */
+    public DeregisterResult tryDeregisterAll(Collection<? super Registration<?>> deregistered) {
+        Objects.requireNonNull(deregistered, "deregistered");
+        DeregisterResult r = tryDeregisterAll();
+        if (r == DeregisterResult.DEREGISTERED) {
+            deregistered.addAll(members);
+        }
+        return r;
     }
 
     private DeregisterResult tryDeregisterAllNow() {
@@ -136,17 +174,34 @@ public final class RegistrationGroup {
     /**
      * Refuses new calls into every member at once, then waits for the calls in flight into all of
      * them to finish, then removes them all. Waits uninterruptibly; the interrupt status is kept.
+     * Every member is deregistered on return, by this call or by another; to learn which were this
+     * call's, use {@link #deregisterAll(Collection)}.
      *
      * @return {@code DEREGISTERED} if this call deregistered every member (an empty group too);
-     *         {@code ALREADY_DEREGISTERED} if another call deregistered at least one of them (this
-     *         call then deregistered the others, and waited for that call to finish). Either way
-     *         every member is deregistered on return.
+     *         {@code PARTIAL} if it deregistered some and other calls the others (it waited for
+     *         them to finish); {@code ALREADY_DEREGISTERED} if other calls deregistered every
+     *         member and this call none
      */
     public DeregisterResult deregisterAll() {
-        return Recorded.deregistration(this, "deregisterAll", this::deregisterAllNow);
+        return Recorded.deregistration(this, "deregisterAll", () -> deregisterAllNow(null));
     }
 
-    private DeregisterResult deregisterAllNow() {
+    /**
+     * {@link #deregisterAll()}, adding to {@code deregistered} exactly the members this call
+     * deregistered (in the order added): every member on {@code DEREGISTERED}, some on
+     * {@code PARTIAL}, none on {@code ALREADY_DEREGISTERED}. Each member is named by exactly one
+     * call: this one, or its own deregistration that reported {@code DEREGISTERED}, or another
+     * group call that named it.
+     *
+     * @param deregistered receives the members this call deregistered
+     * @return as {@link #deregisterAll()}
+     */
+    public DeregisterResult deregisterAll(Collection<? super Registration<?>> deregistered) {
+        Objects.requireNonNull(deregistered, "deregistered");
+        return Recorded.deregistration(this, "deregisterAll", () -> deregisterAllNow(deregistered));
+    }
+
+    private DeregisterResult deregisterAllNow(Collection<? super Registration<?>> deregistered) {
         boolean[] mine = new boolean[members.size()];
         for (int i = 0; i < mine.length; i++) {
             mine[i] = members.get(i).commitForGroup();
@@ -154,17 +209,20 @@ public final class RegistrationGroup {
                 members.get(i).shutdownForGroup(); // no new call into this member from now on
             }
         }
-        boolean all = true;
+        int done = 0;
         for (int i = 0; i < mine.length; i++) {
             Registration<?> r = members.get(i);
-            if (mine[i]) {
-                all &= r.finishCommitted() == DeregisterResult.DEREGISTERED;
+            if (mine[i] && r.finishCommitted() == DeregisterResult.DEREGISTERED) { // always, see the notes
+                done++;
+                if (deregistered != null) {
+                    deregistered.add(r);
+                }
             } else {
                 r.awaitRemoved();
-                all = false;
             }
         }
-        return all ? DeregisterResult.DEREGISTERED : DeregisterResult.ALREADY_DEREGISTERED;
+        return done == mine.length ? DeregisterResult.DEREGISTERED
+                : done == 0 ? DeregisterResult.ALREADY_DEREGISTERED : DeregisterResult.PARTIAL;
     }
 
     /** Undoes a failed attempt: members [0, stopped) were stopped, [0, claimed) claimed. */

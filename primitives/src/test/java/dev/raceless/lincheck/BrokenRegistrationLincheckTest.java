@@ -2,7 +2,6 @@ package dev.raceless.lincheck;
 
 import dev.raceless.refcount.UseCount;
 import dev.raceless.registry.DeregisterResult;
-
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
@@ -120,7 +119,8 @@ public class BrokenRegistrationLincheckTest {
     @Test
     void lincheckCatchesTwoDeregisteredReports() {
         AssertionError caught = assertThrows(AssertionError.class,
-                () -> LincheckRuns.modelCheck(RegistrationSpec.class, 10, 300).check(BrokenRegistrationLincheckTest.class));
+                () -> LincheckRuns.modelCheck(RegistrationSpec.class, 10,
+                        300).check(BrokenRegistrationLincheckTest.class));
         String[] lines = caught.getMessage().split("\n");
         System.out.println("Lincheck on the broken registration, as expected:\n"
                 + String.join("\n", java.util.Arrays.copyOf(lines, Math.min(lines.length, 12))));

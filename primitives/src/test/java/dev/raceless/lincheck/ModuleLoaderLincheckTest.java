@@ -3,7 +3,6 @@ package dev.raceless.lincheck;
 import dev.raceless.loader.Lifecycle;
 import dev.raceless.loader.ModuleLoader;
 import dev.raceless.loader.UnloadResult;
-
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;

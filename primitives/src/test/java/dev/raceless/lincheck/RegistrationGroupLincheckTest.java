@@ -4,7 +4,6 @@ import dev.raceless.registry.DeregisterResult;
 import dev.raceless.registry.Registration;
 import dev.raceless.registry.RegistrationGroup;
 import dev.raceless.registry.Registry;
-
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -12,12 +11,18 @@ import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A {@code RegistrationGroup} of two registrations (in two registries) checked by Lincheck's
  * model checker against {@link RegistrationGroupSpec}: calls into either member, a member's own
  * tryDeregister and deregisterAsync, and the group's all-or-nothing tryDeregisterAll, with a
- * validation that each deregistered member got exactly one {@code DEREGISTERED} report (the
- * group's counts for both). The non-parallel group and the left-out blocking variants are as in
+ * validation that each deregistered member got exactly one report: its own call's
+ * {@code DEREGISTERED}, or the group naming it in {@code tryDeregisterAll(Collection)} (all or
+ * none). The blocking {@code deregisterAll} is left out as {@code deregister()} is; its reports are
+ * checked by {@code ExactlyOneDeregisteredTest} and the registry torture. The non-parallel group
+ * and the left-out blocking variants are as in
  * {@link RegistrationLincheckTest}, for the same reasons; the race this test is for, a member's
  * asynchronous deregistration against the group's attempt, is in.
  */
@@ -71,9 +76,14 @@ public class RegistrationGroupLincheckTest {
 
     @Operation(nonParallelGroup = "calls")
     public DeregisterResult tryDeregisterAll() {
-        DeregisterResult r = group.tryDeregisterAll();
-        reports[0].count(r);
-        reports[1].count(r);
+        List<Registration<?>> named = new ArrayList<>();
+        DeregisterResult r = group.tryDeregisterAll(named);
+        for (int i = 0; i < members.length; i++) { // the group's report for a member: naming it
+            reports[i].count(named.contains(members[i]) ? DeregisterResult.DEREGISTERED : DeregisterResult.BUSY);
+        }
+        if ((r == DeregisterResult.DEREGISTERED) != (named.size() == members.length) || named.size() % 2 != 0) {
+            throw new IllegalStateException("tryDeregisterAll returned " + r + " and named " + named);
+        }
         return r;
     }
 

@@ -4,7 +4,8 @@ import dev.raceless.registry.DeregisterResult;
 
 /**
  * The sequential specification of a group of two registrations, from the Javadoc of
- * {@code RegistrationGroup}: {@code tryDeregisterAll} is all or nothing. Mirrors
+ * {@code RegistrationGroup}: {@code tryDeregisterAll} is all or nothing, and names (deregisters)
+ * every member on {@code DEREGISTERED} and none otherwise. Mirrors
  * {@link RegistrationGroupLincheckTest}'s operations.
  */
 public final class RegistrationGroupSpec {

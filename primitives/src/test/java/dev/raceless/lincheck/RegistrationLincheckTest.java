@@ -3,7 +3,6 @@ package dev.raceless.lincheck;
 import dev.raceless.registry.DeregisterResult;
 import dev.raceless.registry.Registration;
 import dev.raceless.registry.Registry;
-
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;

@@ -9,16 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A plugin jar that is missing, unreadable or not a zip fails to load with a message naming the file and the reason. */
+/**
+ * A plugin jar that is missing, unreadable or not a zip fails to load with a message naming the
+ * plugin, the file and the reason, in the host's own words.
+ */
 class BadJarTest {
     @TempDir
     Path dir;
 
     private String loadFailure(String plugin) {
-        try (PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"))) {
+        try (PluginHost<PluginService> host =
+                     new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"))) {
             LoadException e = assertThrows(LoadException.class, () -> host.call(plugin, s -> s.greet("x")));
             return e.getMessage();
         }
@@ -28,6 +34,23 @@ class BadJarTest {
     void aMissingJarIsReportedAsMissing() {
         String m = loadFailure("absent");
         assertTrue(m.contains(dir.resolve("absent.jar").toString()) && m.contains("does not exist"), m);
+    }
+
+    @Test
+    void theMessageSpeaksOfThePluginInTheHostsOwnWords() {
+        String m = loadFailure("absent");
+        assertEquals("plugin absent: jar " + dir.resolve("absent.jar") + " does not exist", m);
+    }
+
+    @Test
+    void noMessageNamesAWrappedExceptionClass() throws IOException {
+        Files.writeString(dir.resolve("text.jar"), "this is not a jar");
+        Files.createDirectory(dir.resolve("folder.jar"));
+        for (String plugin : new String[] {"absent", "text", "folder"}) {
+            String m = loadFailure(plugin);
+            assertTrue(m.startsWith("plugin " + plugin + ": "), m);
+            assertFalse(m.contains("Exception") || m.contains("java.") || m.contains("module"), m);
+        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +50,8 @@ class FourPointUnloadTest {
         assertTrue(loader.isLoaded("a"));
         h.release();
         assertEquals(UnloadResult.UNLOADED, loader.tryUnload("a"));
-        assertEquals(List.of("init a#1", "start a#1", "stop a#1", "start a#1", "stop a#1", "destroy a#1", "destroyed a#1"),
+        assertEquals(List.of("init a#1", "start a#1", "stop a#1", "start a#1", "stop a#1", "destroy a#1",
+                "destroyed a#1"),
                 recorder.events());
     }
 

@@ -21,7 +21,8 @@ class JarReplacedOnDiskTest {
     void aDeletedOrOverwrittenJarNeverBreaksTheLoadedPlugin() throws IOException, InterruptedException {
         Path jar = PluginJars.build(dir.resolve("greeter.jar"), "hello", "v1", true);
         Path other = PluginJars.build(dir.resolve("other.jar"), "hi", "v2", true);
-        try (PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"))) {
+        try (PluginHost<PluginService> host =
+                new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"))) {
             assertEquals("hello x v1", host.call("greeter", s -> s.greet("x")));
             Files.delete(jar);
             assertEquals("hello y v1", host.call("greeter", s -> s.greet("y")), "the jar was deleted");

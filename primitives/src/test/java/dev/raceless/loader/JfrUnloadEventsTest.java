@@ -65,7 +65,8 @@ class JfrUnloadEventsTest {
             assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll());
 
             RecordingLifecycle recorder = new RecordingLifecycle();
-            ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+            ModuleLoader<String, TestModule> loader =
+                    new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
             loader.acquire("a").release();
             assertEquals(ReloadResult.RELOADED, loader.reload("a"));
             assertEquals(UnloadResult.UNLOADED, loader.unload("a"));
@@ -101,7 +102,8 @@ class JfrUnloadEventsTest {
                 && value.equals(x.getString(field))), "a " + type + " event with " + field + " " + value);
     }
 
-    private static void assertRecorded(Collection<RecordedEvent> seen, String type, String field, String value, String result) {
+    private static void assertRecorded(Collection<RecordedEvent> seen, String type, String field, String value,
+            String result) {
         RecordedEvent e = find(seen, x -> x.getEventType().getName().equals(type) && value.equals(x.getString(field)));
         assertEquals(result, e.getString("result"), e.toString());
     }
@@ -119,6 +121,7 @@ class JfrUnloadEventsTest {
     }
 
     private static RecordedEvent find(Collection<RecordedEvent> seen, Predicate<RecordedEvent> which) {
-        return seen.stream().filter(e -> !isWarmUp(e)).filter(which).findFirst().orElseThrow(() -> new AssertionError("not recorded; seen " + seen));
+        return seen.stream().filter(e -> !isWarmUp(e)).filter(which).findFirst()
+                .orElseThrow(() -> new AssertionError("not recorded; seen " + seen));
     }
 }

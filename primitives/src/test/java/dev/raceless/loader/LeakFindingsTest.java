@@ -31,9 +31,11 @@ class LeakFindingsTest {
     @ParameterizedTest
     @EnumSource(LeakFinding.Kind.class)
     void aLeakingPluginIsReportedWithItsHolderAndCollectedOnceTheLeakIsUndone(LeakFinding.Kind kind) throws Exception {
-        Assumptions.assumeTrue(kind != LeakFinding.Kind.JDBC_DRIVER || ModuleLayer.boot().findModule("java.sql").isPresent(),
+        Assumptions.assumeTrue(kind != LeakFinding.Kind.JDBC_DRIVER
+                || ModuleLayer.boot().findModule("java.sql").isPresent(),
                 "java.sql is not in the boot layer");
-        Assumptions.assumeTrue(kind != LeakFinding.Kind.MBEAN || ModuleLayer.boot().findModule("java.management").isPresent(),
+        Assumptions.assumeTrue(kind != LeakFinding.Kind.MBEAN
+                || ModuleLayer.boot().findModule("java.management").isPresent(),
                 "java.management is not in the boot layer");
         String name = "leaky-" + kind.name().toLowerCase(Locale.ROOT);
         LeakingPlugins.build(dir, name, "leak" + kind.ordinal(), kind);

@@ -21,23 +21,28 @@ final class LeakingPlugins {
                             + " t.setDaemon(true); t.start(); leaked = t;",
                     "((Thread) leaked).interrupt(); ((Thread) leaked).join();"},
             LeakFinding.Kind.CONTEXT_CLASS_LOADER, new String[] {
-                    "java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(1, r -> {"
+                    "java.util.concurrent.ExecutorService ex ="
+                            + " java.util.concurrent.Executors.newFixedThreadPool(1, r -> {"
                             + " Thread t = new Thread(r, \"leaky-executor\"); t.setDaemon(true); return t; });"
                             + " ex.submit(() -> { }); leaked = ex;",
                     "((java.util.concurrent.ExecutorService) leaked).shutdownNow();"
-                            + " ((java.util.concurrent.ExecutorService) leaked).awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);"},
+                            + " ((java.util.concurrent.ExecutorService) leaked).awaitTermination(1,"
+                            + " java.util.concurrent.TimeUnit.MINUTES);"},
             LeakFinding.Kind.TIMER, new String[] {
                     "java.util.Timer timer = new java.util.Timer(\"leaky-timer\", true);"
-                            + " timer.schedule(new java.util.TimerTask() { public void run() { } }, 1_000_000_000L); leaked = timer;",
+                            + " timer.schedule(new java.util.TimerTask() { public void run() { } }, 1_000_000_000L);"
+                            + " leaked = timer;",
                     "((java.util.Timer) leaked).cancel();"},
             LeakFinding.Kind.JDBC_DRIVER, new String[] {
                     "java.sql.DriverManager.registerDriver(new LeakyDriver()); leaked = null;",
                     "java.util.List<java.sql.Driver> mine = new java.util.ArrayList<>();"
-                            + " java.sql.DriverManager.drivers().filter(d -> d instanceof LeakyDriver).forEach(mine::add);"
+                            + " java.sql.DriverManager.drivers().filter(d -> d instanceof LeakyDriver)"
+                            + ".forEach(mine::add);"
                             + " for (java.sql.Driver d : mine) java.sql.DriverManager.deregisterDriver(d);"},
             LeakFinding.Kind.LOGGING, new String[] {
                     "java.util.logging.Handler h = new java.util.logging.Handler() {"
-                            + " public void publish(java.util.logging.LogRecord r) { } public void flush() { } public void close() { } };"
+                            + " public void publish(java.util.logging.LogRecord r) { }"
+                            + " public void flush() { } public void close() { } };"
                             + " java.util.logging.Logger.getLogger(\"\").addHandler(h); leaked = h;",
                     "java.util.logging.Logger.getLogger(\"\").removeHandler((java.util.logging.Handler) leaked);"},
             LeakFinding.Kind.MBEAN, new String[] {
@@ -77,7 +82,8 @@ final class LeakingPlugins {
         }
         if (kind == LeakFinding.Kind.MBEAN) {
             extra.put("LeakyMBean", "package testplugin;\npublic interface LeakyMBean { int getAnswer(); }\n");
-            extra.put("Leaky", "package testplugin;\npublic final class Leaky implements LeakyMBean { public int getAnswer() { return 42; } }\n");
+            extra.put("Leaky", "package testplugin;\n"
+                    + "public final class Leaky implements LeakyMBean { public int getAnswer() { return 42; } }\n");
         }
         return PluginJars.build(dir.resolve(name + ".jar"), pkg, "leaky", "1", true, extra);
     }

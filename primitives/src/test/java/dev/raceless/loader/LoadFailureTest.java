@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,7 +52,8 @@ class LoadFailureTest {
 
     @Test
     void factoryThatReturnsNullIsALoadFailure() {
-        ModuleLoader<String, TestModule> nulls = new ModuleLoader<>(k -> null, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> nulls =
+                new ModuleLoader<>(k -> null, recorder, ModuleLoader.Style.THREE_POINT);
         LoadException e = assertThrows(LoadException.class, () -> nulls.acquire("a"));
         assertInstanceOf(NullPointerException.class, e.getCause());
         assertFalse(nulls.isLoaded("a"));

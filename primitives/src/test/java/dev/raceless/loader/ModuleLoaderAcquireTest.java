@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -122,8 +121,10 @@ class ModuleLoaderAcquireTest {
 
     @Test
     void constructorRejectsNulls() {
-        assertThrows(NullPointerException.class, () -> new ModuleLoader<>(null, recorder, ModuleLoader.Style.THREE_POINT));
-        assertThrows(NullPointerException.class, () -> new ModuleLoader<String, TestModule>(recorder, null, ModuleLoader.Style.THREE_POINT));
+        assertThrows(NullPointerException.class, () -> new ModuleLoader<>(null, recorder,
+                ModuleLoader.Style.THREE_POINT));
+        assertThrows(NullPointerException.class, () -> new ModuleLoader<String, TestModule>(recorder, null,
+                ModuleLoader.Style.THREE_POINT));
         assertThrows(NullPointerException.class, () -> new ModuleLoader<>(recorder, recorder, null));
         assertThrows(NullPointerException.class,
                 () -> new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT, null));

@@ -41,9 +41,12 @@ class NullArgumentsTest {
         npe("serviceType", () -> new PluginHost<PluginService>(null, n -> Path.of(n)));
         npe("jars", () -> new PluginHost<>(PluginService.class, null));
         try (PluginHost<PluginService> host = new PluginHost<>(PluginService.class, n -> Path.of(n))) {
-            npe("key", () -> host.acquire(null));
+            npe("name", () -> host.acquire(null));
+            npe("name", () -> host.call(null, s -> s));
+            npe("name", () -> host.bind(null));
+            npe("name", () -> host.tryUnload(null));
             npe("fn", () -> host.call("a", null));
-            npe("key", () -> host.unload(null));
+            npe("name", () -> host.unload(null));
             npe("name", () -> host.upgrade(null, Path.of("x.jar")));
             npe("jar", () -> host.upgrade("a", null));
             npe("jar", () -> host.tryUpgrade("a", null));

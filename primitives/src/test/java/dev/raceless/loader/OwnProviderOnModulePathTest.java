@@ -54,14 +54,17 @@ class OwnProviderOnModulePathTest {
                 + "  public String greet(String who) { return \"host default\"; }\n}\n");
         Path out = dir.resolve("hostdefault-mod");
         String main = Path.of(PluginHost.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String tests = Path.of(PluginService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String tests =
+                Path.of(PluginService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(log, true, StandardCharsets.UTF_8);
         int rc = ToolProvider.findFirst("javac").orElseThrow().run(print, print, "--release", "17",
                 "--module-path", main, "--patch-module", "dev.raceless=" + tests, "-d", out.toString(),
                 src.resolve("module-info.java").toString(), src.resolve("hostdefault/Impl.java").toString());
         assertEquals(0, rc, log.toString(StandardCharsets.UTF_8));
-        Configuration cf = ModuleLayer.boot().configuration().resolve(ModuleFinder.of(out), ModuleFinder.of(), Set.of("hostdefault"));
-        return ModuleLayer.boot().defineModulesWithOneLoader(cf, PluginService.class.getClassLoader()).findLoader("hostdefault");
+        Configuration cf = ModuleLayer.boot().configuration().resolve(ModuleFinder.of(out), ModuleFinder.of(),
+                Set.of("hostdefault"));
+        return ModuleLayer.boot().defineModulesWithOneLoader(cf,
+                PluginService.class.getClassLoader()).findLoader("hostdefault");
     }
 }

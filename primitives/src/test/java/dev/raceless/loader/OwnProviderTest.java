@@ -25,10 +25,12 @@ class OwnProviderTest {
 
     @Test
     void thePluginsOwnProviderWinsOverOneOnTheHostsClassPath() throws IOException {
-        Path hostJar = PluginJars.build(dir.resolve("host-default.jar"), "hostdefault", "host", "default", true, Map.of());
+        Path hostJar =
+                PluginJars.build(dir.resolve("host-default.jar"), "hostdefault", "host", "default", true, Map.of());
         PluginJars.build(dir.resolve("greeter.jar"), "hello", "v1", true);
         PluginJars.build(dir.resolve("other.jar"), "otherplugin", "hi", "v9", true, Map.of());
-        try (URLClassLoader hostPath = new URLClassLoader(new URL[] {hostJar.toUri().toURL()}, PluginService.class.getClassLoader());
+        try (URLClassLoader hostPath =
+                new URLClassLoader(new URL[] {hostJar.toUri().toURL()}, PluginService.class.getClassLoader());
              PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"),
                      hostPath, ModuleLoader.Style.THREE_POINT)) {
             assertEquals("hello x v1", host.call("greeter", s -> s.greet("x")));
@@ -38,9 +40,11 @@ class OwnProviderTest {
 
     @Test
     void aJarWhoseOnlyProviderIsTheHostsFailsToLoad() throws IOException {
-        Path hostJar = PluginJars.build(dir.resolve("host-default.jar"), "hostdefault", "host", "default", true, Map.of());
+        Path hostJar =
+                PluginJars.build(dir.resolve("host-default.jar"), "hostdefault", "host", "default", true, Map.of());
         PluginJars.build(dir.resolve("empty.jar"), "hello", "v1", false);
-        try (URLClassLoader hostPath = new URLClassLoader(new URL[] {hostJar.toUri().toURL()}, PluginService.class.getClassLoader());
+        try (URLClassLoader hostPath =
+                new URLClassLoader(new URL[] {hostJar.toUri().toURL()}, PluginService.class.getClassLoader());
              PluginHost<PluginService> host = new PluginHost<>(PluginService.class, name -> dir.resolve(name + ".jar"),
                      hostPath, ModuleLoader.Style.THREE_POINT)) {
             LoadException e = assertThrows(LoadException.class, () -> host.call("empty", s -> s.greet("x")));

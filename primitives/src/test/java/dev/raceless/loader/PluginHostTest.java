@@ -107,7 +107,8 @@ class PluginHostTest {
     void aJarWithoutTheServiceFailsToLoadAndALaterRequestRetries() throws IOException {
         PluginJars.build(dir.resolve("broken.jar"), "hello", "v1", false);
         LoadException e = assertThrows(LoadException.class, () -> host.call("broken", s -> s.greet("x")));
-        assertTrue(e.getCause().getMessage().contains("provides no"), e.getCause().getMessage());
+        String m = e.getMessage();
+        assertTrue(m.startsWith("plugin broken: jar ") && m.contains("provides no"), m);
         assertEquals(UnloadResult.NOT_LOADED, host.tryUnload("broken"));
 
         PluginJars.build(dir.resolve("broken.jar"), "fixed", "v3", true);

@@ -174,7 +174,8 @@ final class PluginJars {
                 .orElseThrow(() -> new IllegalStateException("no javac in this runtime: the plugin tests need a JDK"));
         String hostClasses;
         try {
-            hostClasses = Path.of(PluginService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            hostClasses =
+                    Path.of(PluginService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }

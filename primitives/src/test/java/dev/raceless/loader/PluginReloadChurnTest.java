@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,7 +112,8 @@ class PluginReloadChurnTest {
 
             System.out.println("plugin reload churn: " + attempts + " unload attempts, " + distinctLoaders.get()
                     + " class loaders; " + new TreeMap<>(outcomes));
-            assertEquals(0, violations.get(), "calls that reached a closed loader or destroyed plugin: " + firstViolations);
+            assertEquals(0, violations.get(),
+                    "calls that reached a closed loader or destroyed plugin: " + firstViolations);
             assertTrue(distinctLoaders.get() > 3, "the plugin was hardly reloaded: " + distinctLoaders.get());
             assertTrue(allCollected(seen), "class loaders still reachable after unload: " + seen.size());
         } finally {

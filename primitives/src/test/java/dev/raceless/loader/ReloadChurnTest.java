@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -123,7 +122,8 @@ class ReloadChurnTest {
             loader.unload(key);
         }
         System.out.println("reload churn " + style + ": " + attempts + " unload attempts, " + recorder.made.get()
-                + " instances made, " + destroyFailures.get() + " destroys failed; " + new java.util.TreeMap<>(outcomes));
+                + " instances made, " + destroyFailures.get() + " destroys failed; "
+                        + new java.util.TreeMap<>(outcomes));
 
         assertEquals(0, recorder.violationCount(), recorder.violations().toString());
         assertEquals(requested.get(), served.get(), "every request was served");
@@ -133,6 +133,7 @@ class ReloadChurnTest {
         long destroyed = recorder.events().stream().filter(e -> e.startsWith("destroyed ")).count();
         assertEquals(recorder.made.get(), destroyed, "every instance made was destroyed exactly once");
         assertTrue(recorder.made.get() > 2 * KEYS.length, "the keys were reloaded");
-        assertTrue(outcomes.keySet().stream().anyMatch(k -> k.endsWith("BUSY")), "no unload ever lost a race: " + outcomes);
+        assertTrue(outcomes.keySet().stream().anyMatch(k -> k.endsWith("BUSY")),
+                "no unload ever lost a race: " + outcomes);
     }
 }

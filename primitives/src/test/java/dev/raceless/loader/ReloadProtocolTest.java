@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +79,8 @@ class ReloadProtocolTest {
 
     @Test
     void requestsWaitForASlowDestroyToReturn() {
-        ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> loader =
+                new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
         loader.acquire("a").release();
         CountDownLatch destroyMayReturn = new CountDownLatch(1);
         recorder.onDestroy = m -> destroyMayReturn.await();
@@ -103,7 +103,8 @@ class ReloadProtocolTest {
 
     @Test
     void requestsDuringATimedUnloadThatGivesUpContinueWithTheSameInstance() {
-        ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> loader =
+                new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         Background<UnloadResult> timed = Background.start("timed", () -> loader.tryUnload("a", 1, TimeUnit.HOURS));
         eventually(() -> !loader.isLoaded("a"), "the timed unload refuses new requests");
@@ -148,7 +149,8 @@ class ReloadProtocolTest {
 
     @Test
     void aRequestDuringTheLoadOfTheFreshInstanceWaitsForThatLoad() throws InterruptedException {
-        ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> loader =
+                new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
         loader.acquire("a").release();
         assertEquals(UnloadResult.UNLOADED, loader.unload("a"));
         CountDownLatch initMayReturn = new CountDownLatch(1);

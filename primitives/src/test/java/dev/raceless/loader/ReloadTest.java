@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,7 +41,8 @@ class ReloadTest {
 
     @ParameterizedTest
     @EnumSource(ModuleLoader.Style.class)
-    void requestsDuringAReloadWaitAndContinueWithTheFreshInstance(ModuleLoader.Style style) throws InterruptedException {
+    void requestsDuringAReloadWaitAndContinueWithTheFreshInstance(ModuleLoader.Style style)
+            throws InterruptedException {
         ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, style);
         ModuleLoader.Handle<TestModule> inFlight = loader.acquire("a");
         Background<ReloadResult> reload = Background.start("reload", () -> loader.reload("a"));
@@ -92,7 +92,8 @@ class ReloadTest {
 
     @ParameterizedTest
     @EnumSource(ModuleLoader.Style.class)
-    void anInitThatFailsLeavesTheKeyUnloadedAndTheNextRequestLoadsAfresh(ModuleLoader.Style style) throws InterruptedException {
+    void anInitThatFailsLeavesTheKeyUnloadedAndTheNextRequestLoadsAfresh(ModuleLoader.Style style)
+            throws InterruptedException {
         ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, style);
         loader.acquire("a").release();
         recorder.onInit = m -> {
@@ -110,7 +111,8 @@ class ReloadTest {
 
     @ParameterizedTest
     @EnumSource(ModuleLoader.Style.class)
-    void timedAndTryReloadsWithACallInFlightAreBusyAndChangeNothing(ModuleLoader.Style style) throws InterruptedException {
+    void timedAndTryReloadsWithACallInFlightAreBusyAndChangeNothing(ModuleLoader.Style style)
+            throws InterruptedException {
         ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, style);
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         assertEquals(ReloadResult.BUSY, loader.tryReload("a"));

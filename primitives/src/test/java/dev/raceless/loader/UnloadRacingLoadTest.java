@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +24,8 @@ class UnloadRacingLoadTest {
     void anUnloadAfterIsLoadedSaidTrueNeverReportsNotLoaded(int variant) throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             RecordingLifecycle recorder = new RecordingLifecycle();
-            ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+            ModuleLoader<String, TestModule> loader =
+                    new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
             Background<Void> request = Background.start("request", () -> {
                 loader.acquire("a").release();
                 return null;
@@ -40,7 +40,8 @@ class UnloadRacingLoadTest {
             UnloadResult r = variant == 0 ? loader.tryUnload("a")
                     : variant == 1 ? loader.tryUnload("a", 1, TimeUnit.SECONDS) : loader.unload("a");
             request.join();
-            assertNotEquals(UnloadResult.NOT_LOADED, r, "round " + round + ": isLoaded() was true, nobody else unloads");
+            assertNotEquals(UnloadResult.NOT_LOADED, r,
+                    "round " + round + ": isLoaded() was true, nobody else unloads");
             if (r == UnloadResult.BUSY) {
                 assertEquals(UnloadResult.UNLOADED, loader.unload("a"), "round " + round + ": BUSY changed nothing");
             }

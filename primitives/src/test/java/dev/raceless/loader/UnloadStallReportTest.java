@@ -42,7 +42,8 @@ class UnloadStallReportTest {
     @Test
     void anUnloadThatWaitsOnACallInFlightIsReportedOnceNamingTheKey() {
         RecordingLifecycle recorder = new RecordingLifecycle();
-        ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> loader =
+                new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
         List<String> reports = new CopyOnWriteArrayList<>();
         loader.reportStalls(20, TimeUnit.MILLISECONDS, reports::add);
         ModuleLoader.Handle<TestModule> inFlight = loader.acquire("stuck-key");
@@ -58,7 +59,8 @@ class UnloadStallReportTest {
     @Test
     void aThresholdThatIsNotPositiveIsRefused() {
         RecordingLifecycle recorder = new RecordingLifecycle();
-        ModuleLoader<String, TestModule> loader = new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
+        ModuleLoader<String, TestModule> loader =
+                new ModuleLoader<>(recorder, recorder, ModuleLoader.Style.THREE_POINT);
         assertThrows(IllegalArgumentException.class, () -> loader.reportStalls(0, TimeUnit.SECONDS, s -> { }));
         Registration<String> r = new Registry<String>().register("x");
         assertThrows(IllegalArgumentException.class, () -> r.reportStalls(-1, TimeUnit.SECONDS, s -> { }));

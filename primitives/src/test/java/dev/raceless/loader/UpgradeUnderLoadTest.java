@@ -1,7 +1,6 @@
 package dev.raceless.loader;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,6 @@
 package dev.raceless.registry;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;

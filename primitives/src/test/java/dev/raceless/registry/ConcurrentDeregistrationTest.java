@@ -39,7 +39,8 @@ class ConcurrentDeregistrationTest {
      */
     private static Callable<Integer> caller(List<Registration<Probe>> registrations) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        Registration<Probe> inFlight = random.nextBoolean() ? registrations.get(random.nextInt(registrations.size())) : null;
+        Registration<Probe> inFlight =
+                random.nextBoolean() ? registrations.get(random.nextInt(registrations.size())) : null;
         if (inFlight != null && !inFlight.tryAcquire()) {
             throw new AssertionError("fresh registration refused a call");
         }
@@ -275,7 +276,8 @@ class ConcurrentDeregistrationTest {
             assertEquals(0, m1.service().violations.get(), "call into m1 after DEREGISTERED");
         }
         System.out.println("groupTryDeregisterAll vs individual: group won " + groupWins + " rounds");
-        assertEquals(0, bothReportedDeregistered, "rounds in which both the group and the individual call reported DEREGISTERED");
+        assertEquals(0, bothReportedDeregistered,
+                "rounds in which both the group and the individual call reported DEREGISTERED");
         assertTrue(groupWins > 0, "the group never won a round: the race did not exercise success");
     }
 
@@ -307,7 +309,8 @@ class ConcurrentDeregistrationTest {
             RegistrationGroup g2 = new RegistrationGroup();
             g2.add(shared);
             g2.add(b);
-            List<Object> results = race.round(g1::tryDeregisterAll, g2::tryDeregisterAll, caller(List.of(a, shared, b)));
+            List<Object> results =
+                    race.round(g1::tryDeregisterAll, g2::tryDeregisterAll, caller(List.of(a, shared, b)));
             seen(results.subList(0, results.size() - 1));
             DeregisterResult r1 = (DeregisterResult) results.get(0);
             DeregisterResult r2 = (DeregisterResult) results.get(1);

@@ -4,17 +4,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exactly one caller reports {@code DEREGISTERED} for a registration, whatever races it: a
- * group's {@code DEREGISTERED} speaks for every member, so a member's own deregistration racing
- * the group may report {@code DEREGISTERED} only when the group does not.
+ * Exactly one caller reports each registration deregistered, whatever races it: a member's own
+ * deregistration by its {@code DEREGISTERED}, a group call by naming the member among those it
+ * deregistered ({@code deregisterAll(Collection)}, {@code tryDeregisterAll(Collection)}). A group
+ * call's result agrees with what it named: {@code DEREGISTERED} names every member,
+ * {@code PARTIAL} some, anything else none.
  *
  * <p>Each round races a group of four members against the blocking or asynchronous
  * deregistration of one member, with no calls at all (an idle group is where the two used to
@@ -54,12 +58,17 @@ class ExactlyOneDeregisteredTest {
     }
 
     @Test
+    void deregisterAllRacingAMembersAsyncDeregister() {
+        race(RegistrationGroup::deregisterAll, ASYNC);
+    }
+
+    @Test
     void deregisterAllRacingAMembersTryDeregister() {
         race(RegistrationGroup::deregisterAll, r -> r::tryDeregister);
     }
 
     private interface GroupCall {
-        DeregisterResult on(RegistrationGroup g);
+        DeregisterResult on(RegistrationGroup g, Collection<? super Registration<?>> deregistered);
     }
 
     private void race(GroupCall groupCall, Variant individual) {
@@ -71,14 +80,24 @@ class ExactlyOneDeregisteredTest {
                 members.add(group.add(new Registry<Probe>().register(new Probe("m" + i))));
             }
             Registration<Probe> target = members.get(round % MEMBERS);
-            List<Object> results = race.round(() -> groupCall.on(group), individual.on(target));
+            List<Registration<?>> named = new CopyOnWriteArrayList<>();
+            List<Object> results = race.round(() -> groupCall.on(group, named), individual.on(target));
             DeregisterResult g = (DeregisterResult) results.get(0);
             DeregisterResult single = (DeregisterResult) results.get(1);
-            if (g == DeregisterResult.DEREGISTERED && single == DeregisterResult.DEREGISTERED) {
+            if (named.contains(target) && single == DeregisterResult.DEREGISTERED) {
                 both.incrementAndGet();
             }
-            if (g == DeregisterResult.DEREGISTERED || single == DeregisterResult.DEREGISTERED) {
-                assertTrue(target.isDeregistered(), "reported DEREGISTERED but " + target + " is not");
+            int expectedNamed = g == DeregisterResult.DEREGISTERED ? MEMBERS : -1;
+            if (g == DeregisterResult.PARTIAL) {
+                assertTrue(!named.isEmpty() && named.size() < MEMBERS, "PARTIAL named " + named);
+            } else {
+                assertEquals(expectedNamed == MEMBERS ? MEMBERS : 0, named.size(), g + " named " + named);
+            }
+            for (Registration<Probe> m : members) {
+                boolean own = m == target && single == DeregisterResult.DEREGISTERED;
+                int reports = (named.contains(m) ? 1 : 0) + (own ? 1 : 0);
+                assertEquals(m.isDeregistered() ? 1 : 0, reports, "reports for " + m + " (group " + g + ", named "
+                        + named + ", own call " + single + ")");
             }
         }
         assertEquals(0, both.get(), "rounds (of " + ROUNDS + ") in which both the group and the member's own call "

@@ -1,13 +1,14 @@
 package dev.raceless.registry;
 
 import dev.raceless.testing.Background;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static dev.raceless.testing.Background.eventually;
@@ -142,18 +143,41 @@ class RegistrationGroupTest {
     }
 
     @Test
-    void deregisterAllReportsAlreadyIfAnotherCallDeregisteredAMember() {
+    void deregisterAllReportsPartialAndNamesItsOwnMembersIfAnotherCallDeregisteredOne() {
         assertEquals(DeregisterResult.DEREGISTERED, rf.tryDeregister());
-        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll(), "rf was reported by its own call");
+        List<Registration<?>> mine = new ArrayList<>();
+        assertEquals(DeregisterResult.PARTIAL, group.deregisterAll(mine), "rf was reported by its own call");
+        assertEquals(List.of(rc, rh), mine, "the members this call deregistered, and only those");
         assertTrue(rc.isDeregistered() && rh.isDeregistered(), "the others are deregistered all the same");
+        List<Registration<?>> none = new ArrayList<>();
+        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll(none), "this call did nothing");
+        assertEquals(List.of(), none);
+    }
+
+    @Test
+    void deregisterAllWithoutACollectionReportsPartialToo() {
+        assertEquals(DeregisterResult.DEREGISTERED, rh.deregister());
+        assertEquals(DeregisterResult.PARTIAL, group.deregisterAll());
         assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll());
+    }
+
+    @Test
+    void theCollectionFormsNameEveryMemberWhenTheyDeregisterAll() {
+        List<Registration<?>> mine = new ArrayList<>();
+        assertEquals(DeregisterResult.DEREGISTERED, group.tryDeregisterAll(mine));
+        assertEquals(List.of(rf, rc, rh), mine);
+        List<Registration<?>> again = new ArrayList<>();
+        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.tryDeregisterAll(again));
+        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, group.deregisterAll(again));
+        assertEquals(List.of(), again);
     }
 
     @Test
     void deregisterAllWaitsForAMemberThatAnotherCallIsDeregistering() {
         assertTrue(rc.tryAcquire());
         CompletableFuture<DeregisterResult> async = rc.deregisterAsync(); // rc is another call's now
-        Background<DeregisterResult> blocking = Background.start("deregisterAll", group::deregisterAll);
+        List<Registration<?>> mine = new CopyOnWriteArrayList<>();
+        Background<DeregisterResult> blocking = Background.start("deregisterAll", () -> group.deregisterAll(mine));
         // members are finished in order: rf is removed, then deregisterAll waits for rc, then rh
         eventually(() -> rf.isDeregistered() && !rh.isRegistered(), "rf removed, rh refusing calls");
         blocking.awaitParked();
@@ -161,7 +185,8 @@ class RegistrationGroupTest {
         assertFalse(rh.tryAcquire());
         rc.release();
         assertEquals(DeregisterResult.DEREGISTERED, async.join());
-        assertEquals(DeregisterResult.ALREADY_DEREGISTERED, blocking.join(), "rc was reported by the async call");
+        assertEquals(DeregisterResult.PARTIAL, blocking.join(), "rc was reported by the async call");
+        assertEquals(List.of(rf, rh), mine, "the group names rf and rh, not rc");
     }
 
     @Test

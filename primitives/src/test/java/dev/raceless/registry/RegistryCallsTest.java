@@ -186,7 +186,8 @@ class RegistryCallsTest {
         }
 
         static AllocationCounter forCurrentThread() throws ReflectiveOperationException {
-            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            Object bean =
+                    Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
             Method m = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
             return new AllocationCounter(bean, m);
         }

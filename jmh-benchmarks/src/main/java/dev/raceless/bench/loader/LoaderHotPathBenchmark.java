@@ -1,5 +1,6 @@
 package dev.raceless.bench.loader;
 
+import dev.raceless.loader.Binding;
 import dev.raceless.loader.Lifecycle;
 import dev.raceless.loader.ModuleLoader;
 import dev.raceless.loader.UnloadResult;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What does one call through the {@link ModuleLoader} hot path cost ({@code acquire(key)},
@@ -42,6 +44,12 @@ import java.util.function.Consumer;
  *     the loader's sample usage has it. The module stays loaded.</li>
  * <li>{@code useCount}: the floor: {@code tryAcquire()}, read the module's field,
  *     {@code release()} on a bare {@code UseCount} held in a field, no lookup.</li>
+ * <li>{@code bindingAcquireRelease}: the same call through a {@link Binding} of the key, made
+ *     once in the setup: {@code binding.acquire()} (one volatile read of the handle it last
+ *     reached, then {@code UseCount.tryAcquire()}), {@code module().id}, {@code release()}. No
+ *     lookup: the one to read against {@code useCount}.</li>
+ * <li>{@code bindingCall}: {@code binding.call(fn)} with a preallocated function that returns the
+ *     module, then its {@code id}: the form a router uses.</li>
  * <li>{@code acquireReleaseDuringChurn}: {@code acquireRelease} on a loader of its own, while a
  *     daemon thread (started for the trial, see {@link Churn}) calls {@code tryUnload(KEY)}
  *     every {@link Churn#PERIOD_NANOS} ns; each unload that succeeds makes the next
@@ -80,6 +88,7 @@ public class LoaderHotPathBenchmark {
     @State(Scope.Benchmark)
     public static class Loaded {
         ModuleLoader<String, Module> loader;
+        Binding<Module> binding;
         UseCount bare;
         Module bareModule;
         Registry<Module> registry;
@@ -88,6 +97,8 @@ public class LoaderHotPathBenchmark {
         public void setUp() {
             loader = new ModuleLoader<>(k -> new Module(k.length()), NOTHING, ModuleLoader.Style.THREE_POINT);
             loader.acquire(KEY).release(); // load it now: the benchmark measures the loaded case
+            binding = loader.bind(KEY);
+            binding.acquire().release(); // the binding has reached the instance: its hot path from here on
             bare = new UseCount();
             bareModule = new Module(KEY.length());
             registry = new Registry<>();
@@ -213,6 +224,24 @@ public class LoaderHotPathBenchmark {
     }
 
     @Benchmark
+    public int bindingAcquireRelease(Loaded s) {
+        ModuleLoader.Handle<Module> h = s.binding.acquire();
+        try {
+            return h.module().id;
+        } finally {
+            h.release();
+        }
+    }
+
+    /** The function of bindingCall: returns the module itself, so the call boxes nothing. */
+    private static final Function<Module, Module> SELF = m -> m;
+
+    @Benchmark
+    public int bindingCall(Loaded s) {
+        return s.binding.call(SELF).id;
+    }
+
+    @Benchmark
     public int acquireReleaseDuringChurn(Churn s) {
         ModuleLoader.Handle<Module> h = s.loader.acquire(KEY);
         try {
@@ -237,9 +266,10 @@ public class LoaderHotPathBenchmark {
      *          -rf json -rff loader-hot-path-t$t.json
      *   done
      *
-     * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read acquireRelease ÷ useCount inside one run
-     * (the bar: ≤ 1.5×). B/op is gc.alloc.rate.norm: 0 expected for acquireRelease, useCount and
-     * registryForEach4. acquireReleaseDuringChurn is not 0: every reload allocates an instance, a
+     * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read acquireRelease ÷ useCount and
+     * bindingAcquireRelease ÷ useCount inside one run. B/op is gc.alloc.rate.norm: 0 expected for
+     * acquireRelease, bindingAcquireRelease, bindingCall, useCount and registryForEach4.
+     * acquireReleaseDuringChurn is not 0: every reload allocates an instance, a
      * handle with its UseCount and futures (about 1 KB) and two copies of the key table (the
      * unload's and the load's), spread over the calls between unloads,
      * and the churn thread's own allocation is counted too. The churn thread is a thread of its

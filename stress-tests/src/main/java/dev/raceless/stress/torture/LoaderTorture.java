@@ -1,5 +1,6 @@
 package dev.raceless.stress.torture;
 
+import dev.raceless.loader.Binding;
 import dev.raceless.loader.Lifecycle;
 import dev.raceless.loader.LoadException;
 import dev.raceless.loader.ModuleLoader;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A {@link ModuleLoader} of three keys: caller threads request instances and call into them while
+ * A {@link ModuleLoader} of three keys: caller threads request instances (half by key, half
+ * through a {@link Binding} per key that both callers share) and call into them while
  * one thread unloads and reloads them with every variant (try, timed with a timeout of a few
  * microseconds, blocking unload, blocking and try reload), and the factory fails now and then.
  *
@@ -53,6 +55,8 @@ final class LoaderTorture implements TortureScenario {
     private final AtomicLongArray floor = new AtomicLongArray(KEYS.length);
     private final Queue<Instance> all = new ConcurrentLinkedQueue<>();
     private final ModuleLoader<String, Instance> loader;
+    /** One binding per key, shared by the callers: half the calls go through them. */
+    private final List<Binding<Instance>> bindings = new ArrayList<>();
     private final AtomicInteger callersLeft = new AtomicInteger(2);
     /** The handle a dead thread holds, until rescued; written by the unloader thread, read by stall reports. */
     private volatile ModuleLoader.Handle<Instance> dead;
@@ -73,6 +77,9 @@ final class LoaderTorture implements TortureScenario {
         };
         loader = new ModuleLoader<>(this::make, lifecycle, ModuleLoader.Style.THREE_POINT,
                 (key, e) -> torture.error("lifecycle failure", key + ": " + e));
+        for (String key : KEYS) {
+            bindings.add(loader.bind(key));
+        }
     }
 
     private Instance make(String key) {
@@ -126,7 +133,8 @@ final class LoaderTorture implements TortureScenario {
                 long atLeast = floor.get(k);
                 ModuleLoader.Handle<Instance> h;
                 try {
-                    h = loader.acquire(KEYS[k]);
+                    // half the calls through the bindings both callers share: the same guarantees
+                    h = ThreadLocalRandom.current().nextBoolean() ? loader.acquire(KEYS[k]) : bindings.get(k).acquire();
                 } catch (LoadException e) {
                     t.op("loader request saw a failed load");
                     continue;
@@ -175,7 +183,8 @@ final class LoaderTorture implements TortureScenario {
                             break;
                         case 1:
                             what = "timed tryUnload";
-                            t.op("loader timed tryUnload " + loader.tryUnload(key, random.nextInt(4), TimeUnit.MICROSECONDS));
+                            t.op("loader timed tryUnload "
+                                    + loader.tryUnload(key, random.nextInt(4), TimeUnit.MICROSECONDS));
                             break;
                         case 2:
                             what = "unload";

@@ -8,6 +8,7 @@ import dev.raceless.registry.Registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code tryDeregisterAll} or {@code deregisterAll} against one member's own deregistration
  * (blocking, async, non-blocking, or timed with a timeout of a few microseconds).
  *
- * <p>Errors: a call that runs after a {@code DEREGISTERED} report for its service; two
- * {@code DEREGISTERED} reports for one registration (a group's counts for each member); a
- * registration that stays registered after a blocking variant returned; a stall nobody injected.
+ * <p>Errors: a call that runs after a {@code DEREGISTERED} report for its service; a member not
+ * reported deregistered by exactly one caller by the end of the round (a group call reports the
+ * members it names in {@code deregisterAll(Collection)} / {@code tryDeregisterAll(Collection)};
+ * a member's own call and the final {@code deregisterAsync} report by {@code DEREGISTERED}); a
+ * group result that disagrees with the members it named ({@code DEREGISTERED}: all,
+ * {@code PARTIAL}: some, else none); a registration that stays registered after a blocking variant
+ * returned; a stall nobody injected.
  * Fault: now and then a thread takes a use and dies without releasing it; the deregistration must
  * then be reported as stalled after the threshold (never hang), and the run releases that use on
  * the dead thread's behalf to go on.
@@ -65,7 +70,8 @@ final class RegistryGroupTorture implements TortureScenario {
                     }
                     Thread.onSpinWait();
                     if (s.deregistered) {
-                        t.error("call after DEREGISTERED", "a call was running when its service was reported deregistered");
+                        t.error("call after DEREGISTERED",
+                                "a call was running when its service was reported deregistered");
                     }
                 });
                 t.op("registry call round");
@@ -109,12 +115,20 @@ final class RegistryGroupTorture implements TortureScenario {
             CompletableFuture<DeregisterResult> own = CompletableFuture.supplyAsync(() -> individual(target, variant));
             boolean tryAll = random.nextBoolean();
             long start = System.nanoTime();
+            List<Registration<?>> named = new CopyOnWriteArrayList<>();
             CompletableFuture<DeregisterResult> groupCall = CompletableFuture.supplyAsync(
-                    () -> tryAll ? group.tryDeregisterAll() : group.deregisterAll());
+                    () -> tryAll ? group.tryDeregisterAll(named) : group.deregisterAll(named));
             DeregisterResult g = await(t, groupCall, tryAll ? "tryDeregisterAll" : "deregisterAll");
             t.latency(tryAll ? "registry tryDeregisterAll" : "registry deregisterAll", System.nanoTime() - start);
-            if (g == DeregisterResult.DEREGISTERED) {
-                for (Registration<Service> m : members) {
+            boolean agrees = g == DeregisterResult.DEREGISTERED ? named.size() == MEMBERS
+                    : g == DeregisterResult.PARTIAL ? !tryAll && !named.isEmpty() && named.size() < MEMBERS
+                    : named.isEmpty();
+            if (g != null && !agrees) {
+                t.error("group result disagrees with the members it named", g + " named " + named.size() + " of "
+                        + MEMBERS + " (" + (tryAll ? "tryDeregisterAll" : "deregisterAll") + ")");
+            }
+            for (Registration<Service> m : members) {
+                if (named.contains(m)) {
                     report(t, m);
                 }
             }
@@ -133,6 +147,14 @@ final class RegistryGroupTorture implements TortureScenario {
                 }
                 if (!m.isDeregistered()) {
                     t.error("still registered", m + " after a deregistration completed");
+                }
+            }
+            for (Registration<Service> m : members) {
+                int n = m.service().reports.get();
+                if (n != 1) {
+                    t.error(n == 0 ? "member reported by no caller" : "two DEREGISTERED reports",
+                            m + " was reported deregistered by " + n + " callers (group " + g + " by "
+                            + (tryAll ? "tryDeregisterAll" : "deregisterAll") + ", member variant " + variant + ")");
                 }
             }
             if (dead != null) {
@@ -178,7 +200,8 @@ final class RegistryGroupTorture implements TortureScenario {
                 return f.get(t.stallNanos, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (dead != null && !dead.isDeregistered() && !dead.isRegistered()) {
-                    System.out.println("stall: " + what + " waits for " + dead + ", whose use is held by a dead thread");
+                    System.out.println("stall: " + what + " waits for " + dead
+                            + ", whose use is held by a dead thread");
                     t.fault("stall reported");
                     dead.release(); // rescue: the dead holder's release, made for it
                     dead = null;

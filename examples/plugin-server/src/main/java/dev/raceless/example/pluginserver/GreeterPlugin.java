@@ -30,7 +30,8 @@ final class GreeterPlugin {
             "    private final String version;",
             "",
             "    public Greeter() throws java.io.IOException {",
-            "        try (java.io.InputStream in = Greeter.class.getResourceAsStream(\"/greeterplugin/version.txt\")) {",
+            "        try (java.io.InputStream in = "
+                    + "Greeter.class.getResourceAsStream(\"/greeterplugin/version.txt\")) {",
             "            version = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();",
             "        }",
             "    }",
@@ -86,15 +87,25 @@ final class GreeterPlugin {
     Path writeVersion(Path scratch, Path dir, long version) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        Path tmp = Files.createTempFile(scratch, "greeter", ".jar.tmp");
+        Path tmp = Files.createTempFile(scratch, ".greeter", ".jar.tmp");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp), manifest)) {
             for (Map.Entry<String, byte[]> c : classes.entrySet()) {
                 put(out, c.getKey(), c.getValue());
             }
-            put(out, "META-INF/services/" + RequestHandler.class.getName(), "greeterplugin.Greeter\n".getBytes(StandardCharsets.UTF_8));
+            put(out, "META-INF/services/" + RequestHandler.class.getName(),
+                    "greeterplugin.Greeter\n".getBytes(StandardCharsets.UTF_8));
             put(out, "greeterplugin/version.txt", Long.toString(version).getBytes(StandardCharsets.UTF_8));
         }
         return Files.move(tmp, dir.resolve("greeter-" + version + ".jar"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes {@code dir/greeter-<version>.jar} atomically through a temporary file in {@code dir}
+     * itself (a move within one file system; the watcher ignores names that are not
+     * {@code <plugin>-<version>.jar}).
+     */
+    Path writeVersion(Path dir, long version) throws IOException {
+        return writeVersion(dir, dir, version);
     }
 
     private static void put(JarOutputStream out, String name, byte[] bytes) throws IOException {

@@ -84,7 +84,8 @@ public final class LoadDriver {
                 Client mine = new Client();
                 results.add(mine);
                 int id = c;
-                Thread t = new Thread(() -> drive(http, base.resolve("hello-" + id), server, mine, deadline), "client-" + c);
+                Thread t = new Thread(() -> drive(http, base.resolve("hello-" + id), server, mine, deadline),
+                        "client-" + c);
                 threads.add(t);
             }
             ScheduledExecutorService upgrader = Executors.newSingleThreadScheduledExecutor();
@@ -130,16 +131,19 @@ public final class LoadDriver {
                 }
             }
             long upgrades = server.upgradesEnded() - server.upgradeFailures();
-            System.out.printf("plugin-server demo: %d s, %d clients, a new plugin version every %d ms (JDK %s, %d CPUs)%n",
+            System.out.printf("plugin-server demo: %d s, %d clients, a new plugin version"
+                    + " every %d ms (JDK %s, %d CPUs)%n",
                     seconds, clients, periodMs, Runtime.version(), Runtime.getRuntime().availableProcessors());
             System.out.printf("requests            %d (%.0f/s)%n", all.requests, all.requests / (double) seconds);
             System.out.printf("failed requests     %d%n", all.failed);
-            System.out.printf("wrong-version       %d (a version older than the last upgrade that had returned)%n", all.wrong);
+            System.out.printf("wrong-version       %d (a version older than the last upgrade that had returned)%n",
+                    all.wrong);
             System.out.printf("upgrades            %d done, %d failed (last version %d, %d jars written)%n",
                     upgrades, server.upgradeFailures(), server.liveVersion("greeter"), written.get());
             System.out.printf("upgrade call        %.2f ms mean, %.2f ms max (host.upgrade on the watcher thread)%n",
                     server.upgradeNanos() / 1e6 / Math.max(1, server.upgradesEnded()), server.upgradeMaxNanos() / 1e6);
-            System.out.printf("latency steady      %s  (%d requests)%n", percentiles(all.steady), all.steady.getTotalCount());
+            System.out.printf("latency steady      %s  (%d requests)%n", percentiles(all.steady),
+                    all.steady.getTotalCount());
             System.out.printf("latency upgrading   %s  (%d requests overlapping an upgrade)%n",
                     percentiles(all.upgrading), all.upgrading.getTotalCount());
             System.out.printf("old class loaders   %d collected of %d retired%n", collected, retired);
@@ -150,7 +154,8 @@ public final class LoadDriver {
             }
             long steadyP99 = all.steady.getValueAtPercentile(99);
             long upgradingP99 = all.upgrading.getValueAtPercentile(99);
-            System.out.printf("p99 upgrading / p99 steady = %.2f%n", steadyP99 == 0 ? 0.0 : upgradingP99 / (double) steadyP99);
+            System.out.printf("p99 upgrading / p99 steady = %.2f%n",
+                    steadyP99 == 0 ? 0.0 : upgradingP99 / (double) steadyP99);
             ok = all.failed == 0 && all.wrong == 0 && collected == retired && filesAfter <= filesBefore && upgrades > 0;
             System.out.println(ok ? "PASS" : "FAIL");
         }

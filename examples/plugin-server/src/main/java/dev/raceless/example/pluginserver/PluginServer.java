@@ -2,9 +2,10 @@ package dev.raceless.example.pluginserver;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import dev.raceless.loader.LoadException;
+import dev.raceless.loader.PluginBinding;
 import dev.raceless.loader.PluginHost;
+import dev.raceless.loader.ReloadResult;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,8 +38,15 @@ import java.util.regex.Pattern;
  * atomically (write elsewhere, then move): a half-written jar fails to load and leaves the old
  * version serving.
  *
+ * <p>Requests reach a plugin through a {@link PluginBinding} per plugin name, made on the first
+ * request and kept: no lookup by name inside the host on the request path, and an upgrade or
+ * unload is followed as {@code host.call(name, fn)} would follow it.
+ *
  * <p>Responses: 200 with the plugin's answer; 404 for a plugin with no jar; 503 if a plugin fails
  * to load.
+ *
+ * <p>Run alone with {@code run.sh serve --port 8080 --plugins DIR} ({@link Main}): every upgrade
+ * is logged on standard output.
  */
 public final class PluginServer implements AutoCloseable {
     private static final Pattern JAR = Pattern.compile("(.+)-(\\d+)\\.jar");
@@ -50,6 +59,9 @@ public final class PluginServer implements AutoCloseable {
     private final Thread watching;
     private final Map<String, Long> versions = new ConcurrentHashMap<>(); // the version live (upgrade returned)
     private final Map<String, Path> jars = new ConcurrentHashMap<>();
+    /** The router's binding per plugin name, made on the first request for it. */
+    private final Map<String, PluginBinding<RequestHandler>> bindings = new ConcurrentHashMap<>();
+    private final Consumer<String> log;
     private final AtomicLong upgradesStarted = new AtomicLong();
     private final AtomicLong upgradesEnded = new AtomicLong();
     private final AtomicLong upgradeFailures = new AtomicLong();
@@ -64,12 +76,21 @@ public final class PluginServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server on a free loopback port for the plugin jars in {@code dir}. */
+    /** Starts a server on a free loopback port for the plugin jars in {@code dir}; logs nothing. */
     public PluginServer(Path dir, int threads) throws IOException {
+        this(dir, threads, 0, line -> { });
+    }
+
+    /**
+     * Starts a server on {@code port} of the loopback address (0: a free port) for the plugin jars
+     * in {@code dir}, logging upgrades to {@code log}.
+     */
+    public PluginServer(Path dir, int threads, int port, Consumer<String> log) throws IOException {
         this.dir = dir;
+        this.log = log;
         scan();
         this.host = new PluginHost<>(RequestHandler.class, this::jarOf);
-        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         this.workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "http-worker");
             t.setDaemon(true);
@@ -98,6 +119,11 @@ public final class PluginServer implements AutoCloseable {
     /** The version of {@code plugin} whose upgrade (or first load) has returned; 0 if none. */
     public long liveVersion(String plugin) {
         return versions.getOrDefault(plugin, 0L);
+    }
+
+    /** {@return the plugins with a jar in the directory and the version each serves (a copy)} */
+    public Map<String, Long> plugins() {
+        return Map.copyOf(versions);
     }
 
     /** Upgrades begun. Read with {@link #upgradesEnded()} to tell whether one was in progress. */
@@ -159,7 +185,7 @@ public final class PluginServer implements AutoCloseable {
                 body = "no plugin " + plugin + "\n";
             } else {
                 try {
-                    body = host.call(plugin, h -> h.handle(rest));
+                    body = bindings.computeIfAbsent(plugin, host::bind).call(h -> h.handle(rest));
                     status = 200;
                 } catch (LoadException e) {
                     status = 503;
@@ -206,11 +232,14 @@ public final class PluginServer implements AutoCloseable {
         try {
             jars.put(plugin, jar);
             long t0 = System.nanoTime();
-            host.upgrade(plugin, jar);
+            ReloadResult r = host.upgrade(plugin, jar);
             long took = System.nanoTime() - t0;
             upgradeNanos.addAndGet(took);
             upgradeMaxNanos.accumulateAndGet(took, Math::max);
             versions.put(plugin, version); // after upgrade returned: every later request gets it
+            log.accept((r == ReloadResult.RELOADED ? "upgraded plugin " : "loaded plugin ") + plugin + " to version "
+                    + version + " (" + jar.getFileName() + ") in " + String.format(java.util.Locale.ROOT, "%.1f ms",
+                    took / 1e6) + "; requests from now on get version " + version);
             if (old != null && !old.equals(jar)) {
                 Files.deleteIfExists(old); // the host ran it from a private copy
             }
@@ -219,7 +248,8 @@ public final class PluginServer implements AutoCloseable {
             if (old != null) {
                 jars.put(plugin, old);
             }
-            System.err.println("upgrade of " + plugin + " to " + jar + " failed: " + e);
+            System.err.println("upgrade of plugin " + plugin + " to " + jar.getFileName() + " failed, version "
+                    + versions.getOrDefault(plugin, 0L) + " serves on: " + e.getMessage());
         } finally {
             upgradesEnded.incrementAndGet();
         }

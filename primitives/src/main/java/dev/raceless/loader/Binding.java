@@ -1,0 +1,167 @@
+package dev.raceless.loader;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A caller's standing reference to one key of a {@link ModuleLoader}: made once with
+ * {@link ModuleLoader#bind(Object)} and kept (a field of a router, a servlet, a handler), it
+ * reaches the key's current instance without looking the key up.
+ *
+ * <p><b>The rule.</b> A binding hands out exactly what {@link ModuleLoader#acquire(Object)} of its
+ * key would: the live instance, never one whose unload or reload has begun. After a reload the next
+ * {@link #acquire()} gets the fresh instance, never the old one; while the key is unloading or
+ * reloading, {@code acquire()} waits as {@code acquire(key)} does and {@link #tryAcquire()} fails;
+ * after an unload {@code acquire()} loads the key again.
+ *
+ * <p><b>Hot path.</b> One volatile read of the instance this binding last reached, and that
+ * instance's use pair ({@code UseCount.tryAcquire()} / {@code release()}): no hash, no key compare,
+ * no allocation. Only the first call after a load, an unload or a reload takes the slow path, which
+ * is {@code acquire(key)} itself.
+ *
+ * <p><b>Reachability.</b> A binding refers to its loader, its key and the last instance's
+ * {@link ModuleLoader.Handle}; a handle drops its module reference when the instance is destroyed,
+ * so a binding kept after an unload does not keep the module (nor, in a {@link PluginHost}, the
+ * plugin's class loader) reachable.
+ *
+ * <p><b>Threads.</b> A binding may be shared by any number of threads.
+ *
+ * <p><b>Memory consistency effects.</b> As {@link ModuleLoader#acquire(Object)}: actions in the
+ * instance's {@code init} happen-before every call through a handle it returns, and every call
+ * happens-before the instance's {@code destroy}.
+ *
+ * <p><b>Sample usage.</b>
+ * <pre> {@code
+ * final Binding<Codec> zstd = codecs.bind("zstd");   // once
+ * ...
+ * int n = zstd.call(c -> c.decode(in, out));           // per request
+ * }</pre>
+ *
+ * @param <M> the module type
+ */
+public final class Binding<M> {
+    /*
+     * Implementation notes.
+     *
+     * The binding caches the last Handle it reached in `current`. Why a cached handle is enough to
+     * follow reloads and unloads without a lookup: a handle's count is LIVE only between its
+     * instance's init returning and the start of that instance's unload or reload (ModuleLoader,
+     * invariant 2), and all that time the handle is its key's entry in the key table; a destroyed
+     * instance's handle is never reopened (a fresh instance gets a fresh handle). So a successful
+     * tryAcquire on the cached handle is a successful tryAcquire on the key's current entry, the
+     * very step acquire(key) takes after its lookup: same linearization point, same guarantees.
+     * A failed one means the cached instance is unloading, reloading or gone, and the slow path
+     * is acquire(key) / tryAcquire(key), whose result becomes the cached handle. A reload whose
+     * factory failed gives the old handle back (reopened): the cached handle is then current again.
+     *
+     * Rejected: a per-key slot object kept in the key table whose volatile field points at the
+     * current entry. It costs one more dependent load per call (slot, then entry, then count), and
+     * the slot must outlive unloads (or the binding must find it again after one), so the table
+     * would keep every key ever loaded; the cached handle needs neither.
+     *
+     * `current` is written only on the slow path, by any thread that took it; two threads racing
+     * there may leave an older handle cached (benign: the next call finds it not LIVE and takes
+     * the slow path again). Handles are safely published (their count is a final field), and the
+     * module is read only after a successful tryAcquire (see ModuleLoader's notes on publication).
+     *
+     * The initial value is UNBOUND, a handle whose count is DEAD forever: the first call takes the
+     * slow path. Its tryAcquire fails and backs out, leaving it DEAD.
+     */
+
+    private static final ModuleLoader.Handle<Object> UNBOUND = new ModuleLoader.Handle<>("(unbound)");
+
+    private final ModuleLoader<Object, M> loader;
+    private final Object key;
+    /** The handle this binding last reached; see the notes. */
+    private volatile ModuleLoader.Handle<M> current;
+
+    @SuppressWarnings("unchecked")
+    <K> Binding(ModuleLoader<K, M> loader, K key) {
+        this.loader = (ModuleLoader<Object, M>) loader;
+        this.key = Objects.requireNonNull(key, "key");
+        this.current = (ModuleLoader.Handle<M>) (ModuleLoader.Handle<?>) UNBOUND;
+    }
+
+    /**
+     * The key's live instance with a use taken, or {@code null} if none is live now (not loaded,
+     * loading, unloading or reloading). Never loads, never blocks: as
+     * {@link ModuleLoader#tryAcquire(Object)}.
+     *
+     * @return the handle of the live instance with a use held for the caller, or {@code null}
+     */
+    public ModuleLoader.Handle<M> tryAcquire() {
+        ModuleLoader.Handle<M> h = current;
+        if (h.uses.tryAcquire()) {
+            h.taken();
+            return h;
+        }
+        return tryAcquireSlow();
+    }
+
+    private ModuleLoader.Handle<M> tryAcquireSlow() {
+        ModuleLoader.Handle<M> h = loader.tryAcquire(key);
+        if (h != null) {
+            current = h;
+        }
+        return h;
+    }
+
+    /**
+     * The key's live instance with a use taken; loads it first if needed, waits for an unload or
+     * reload in progress: as {@link ModuleLoader#acquire(Object)}. The caller must
+     * {@link ModuleLoader.Handle#release()}.
+     *
+     * @return the handle of the live instance, with a use held for the caller
+     * @throws LoadException if the factory or {@code init} threw
+     * @throws IllegalStateException if the key is not live and the loader is closed
+     */
+    public ModuleLoader.Handle<M> acquire() {
+        ModuleLoader.Handle<M> h = current;
+        if (h.uses.tryAcquire()) {
+            h.taken();
+            return h;
+        }
+        return acquireSlow();
+    }
+
+    private ModuleLoader.Handle<M> acquireSlow() {
+        ModuleLoader.Handle<M> h = loader.acquire(key);
+        current = h;
+        return h;
+    }
+
+    /**
+     * Applies {@code fn} to the key's live instance inside one use of it: {@link #acquire()},
+     * {@code fn}, release (also when {@code fn} throws).
+     *
+     * @param <R> the type of the result
+     * @param fn the function to apply to the module
+     * @return what {@code fn} returned
+     * @throws LoadException if the module cannot be loaded
+     * @throws IllegalStateException if the key is not live and the loader is closed
+     */
+    public <R> R call(Function<? super M, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        ModuleLoader.Handle<M> h = acquire();
+        try {
+            return fn.apply(h.module);
+        } finally {
+            h.release();
+        }
+    }
+
+    /** {@return the key this binding reaches} */
+    public Object key() {
+        return key;
+    }
+
+    /** {@return the loader this binding belongs to} */
+    public ModuleLoader<?, M> loader() {
+        return loader;
+    }
+
+    @Override
+    public String toString() {
+        return "Binding[" + key + " of " + loader + "]";
+    }
+}
