@@ -72,6 +72,15 @@ public final class Stalls {
     }
 
     /**
+     * The reporter, for a primitive that hands this policy on to the counts it waits on.
+     *
+     * @return the reporter
+     */
+    public Consumer<String> reporter() {
+        return reporter;
+    }
+
+    /**
      * How long a wait may last before it is reported.
      *
      * @return the threshold in nanoseconds

@@ -90,12 +90,18 @@ public final class Binding<M> {
      * @return the handle of the live instance with a use held for the caller, or {@code null}
      */
     public ModuleLoader.Handle<M> tryAcquire() {
+        ModuleLoader.Handle<M> h = acquireCurrent();
+        return h != null ? h : tryAcquireSlow();
+    }
+
+    /** The hot path of both acquires: a use of the kept handle, or null if it is not live. */
+    private ModuleLoader.Handle<M> acquireCurrent() {
         ModuleLoader.Handle<M> h = current;
         if (h.uses.tryAcquire()) {
             h.taken();
             return h;
         }
-        return tryAcquireSlow();
+        return null;
     }
 
     private ModuleLoader.Handle<M> tryAcquireSlow() {
@@ -116,12 +122,8 @@ public final class Binding<M> {
      * @throws IllegalStateException if the key is not live and the loader is closed
      */
     public ModuleLoader.Handle<M> acquire() {
-        ModuleLoader.Handle<M> h = current;
-        if (h.uses.tryAcquire()) {
-            h.taken();
-            return h;
-        }
-        return acquireSlow();
+        ModuleLoader.Handle<M> h = acquireCurrent();
+        return h != null ? h : acquireSlow();
     }
 
     private ModuleLoader.Handle<M> acquireSlow() {

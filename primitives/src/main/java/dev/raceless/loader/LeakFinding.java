@@ -7,8 +7,13 @@ import java.util.Objects;
  * JVM (a thread, a registered driver, a logger, an MBean) that refers to the plugin's classes or
  * class loader, found the way Tomcat's web-application class loader looks for them at undeploy.
  * Reported by {@link PluginHost#findLeaks(String)} and to a host's leak listener.
+ *
+ * @param kind the kind of holder found
+ * @param plugin the name of the plugin whose class loader is held
+ * @param holder the holding object, described (for example {@code thread "poller" (id 42)})
+ * @param advice what the plugin should do in its destroy (its {@code close()}) to release it
  */
-public final class LeakFinding {
+public record LeakFinding(Kind kind, String plugin, String holder, String advice) {
     /** What kind of holder was found. */
     public enum Kind {
         /** A live thread that runs the plugin's code, or is an instance of one of its classes. */
@@ -25,36 +30,16 @@ public final class LeakFinding {
         MBEAN
     }
 
-    private final Kind kind;
-    private final String plugin;
-    private final String holder;
-    private final String advice;
-
-    LeakFinding(Kind kind, String plugin, String holder, String advice) {
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.plugin = Objects.requireNonNull(plugin, "plugin");
-        this.holder = Objects.requireNonNull(holder, "holder");
-        this.advice = Objects.requireNonNull(advice, "advice");
-    }
-
-    /** {@return the kind of holder found} */
-    public Kind kind() {
-        return kind;
-    }
-
-    /** {@return the name of the plugin whose class loader is held} */
-    public String plugin() {
-        return plugin;
-    }
-
-    /** {@return the holding object, described (for example {@code thread "poller" (id 42)})} */
-    public String holder() {
-        return holder;
-    }
-
-    /** {@return what the plugin should do in its destroy (its {@code close()}) to release it} */
-    public String advice() {
-        return advice;
+    /**
+     * A finding; every component is required.
+     *
+     * @throws NullPointerException if a component is null
+     */
+    public LeakFinding {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(plugin, "plugin");
+        Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(advice, "advice");
     }
 
     @Override

@@ -45,8 +45,8 @@ final class LeakScan {
         List<LeakFinding> found = new ArrayList<>();
         threads(plugin, loader, found);
         jdbc(plugin, loader, probe, found);
-        logging(plugin, loader, found);
-        mbeans(plugin, loader, found);
+        lookIfPresent("java.util.logging.LogManager", c -> logging(c, plugin, loader, found));
+        lookIfPresent("java.lang.management.ManagementFactory", c -> mbeans(c, plugin, loader, found));
         return found;
     }
 
@@ -175,73 +175,78 @@ final class LeakScan {
         out.writeUTF(s);
     }
 
-    private static void logging(String plugin, ClassLoader loader, List<LeakFinding> found) {
-        Class<?> logManager = optional("java.util.logging.LogManager");
-        if (logManager == null) {
-            return;
-        }
-        try {
-            Object manager = logManager.getMethod("getLogManager").invoke(null);
-            Method getLogger = logManager.getMethod("getLogger", String.class);
-            Class<?> loggerType = Class.forName("java.util.logging.Logger");
-            Method handlers = loggerType.getMethod("getHandlers");
-            Method level = loggerType.getMethod("getLevel");
-            Method filter = loggerType.getMethod("getFilter");
-            Enumeration<?> names = (Enumeration<?>) logManager.getMethod("getLoggerNames").invoke(manager);
-            while (names.hasMoreElements()) {
-                String name = (String) names.nextElement();
-                Object logger = getLogger.invoke(manager, name);
-                if (logger == null) {
-                    continue;
-                }
-                String where = "logger \"" + name + "\"";
-                for (Object h : (Object[]) handlers.invoke(logger)) {
-                    if (h.getClass().getClassLoader() == loader) {
-                        found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
-                                "handler " + h.getClass().getName() + " on " + where,
-                                "remove the handler (Logger.removeHandler) in destroy"));
-                    }
-                }
-                Object l = level.invoke(logger);
-                if (l != null && l.getClass().getClassLoader() == loader) {
+    private static void logging(Class<?> logManager, String plugin, ClassLoader loader, List<LeakFinding> found)
+            throws ReflectiveOperationException {
+        Object manager = logManager.getMethod("getLogManager").invoke(null);
+        Method getLogger = logManager.getMethod("getLogger", String.class);
+        Class<?> loggerType = Class.forName("java.util.logging.Logger");
+        Method handlers = loggerType.getMethod("getHandlers");
+        Method level = loggerType.getMethod("getLevel");
+        Method filter = loggerType.getMethod("getFilter");
+        Enumeration<?> names = (Enumeration<?>) logManager.getMethod("getLoggerNames").invoke(manager);
+        while (names.hasMoreElements()) {
+            String name = (String) names.nextElement();
+            Object logger = getLogger.invoke(manager, name);
+            if (logger == null) {
+                continue;
+            }
+            String where = "logger \"" + name + "\"";
+            for (Object h : (Object[]) handlers.invoke(logger)) {
+                if (h.getClass().getClassLoader() == loader) {
                     found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
-                            "level " + l + " (" + l.getClass().getName() + ") on " + where,
-                            "reset the level (Logger.setLevel(null)) in destroy"));
-                }
-                Object f = filter.invoke(logger);
-                if (f != null && f.getClass().getClassLoader() == loader) {
-                    found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
-                            "filter " + f.getClass().getName() + " on " + where,
-                            "remove the filter (Logger.setFilter(null)) in destroy"));
+                            "handler " + h.getClass().getName() + " on " + where,
+                            "remove the handler (Logger.removeHandler) in destroy"));
                 }
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // could not look: not a finding
+            Object l = level.invoke(logger);
+            if (l != null && l.getClass().getClassLoader() == loader) {
+                found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
+                        "level " + l + " (" + l.getClass().getName() + ") on " + where,
+                        "reset the level (Logger.setLevel(null)) in destroy"));
+            }
+            Object f = filter.invoke(logger);
+            if (f != null && f.getClass().getClassLoader() == loader) {
+                found.add(new LeakFinding(LeakFinding.Kind.LOGGING, plugin,
+                        "filter " + f.getClass().getName() + " on " + where,
+                        "remove the filter (Logger.setFilter(null)) in destroy"));
+            }
         }
     }
 
-    private static void mbeans(String plugin, ClassLoader loader, List<LeakFinding> found) {
-        Class<?> factory = optional("java.lang.management.ManagementFactory");
-        if (factory == null) {
+    private static void mbeans(Class<?> factory, String plugin, ClassLoader loader, List<LeakFinding> found)
+            throws ReflectiveOperationException {
+        Object server = factory.getMethod("getPlatformMBeanServer").invoke(null);
+        Class<?> serverType = Class.forName("javax.management.MBeanServer");
+        Class<?> objectName = Class.forName("javax.management.ObjectName");
+        Class<?> queryExp = Class.forName("javax.management.QueryExp");
+        Method classLoaderFor = serverType.getMethod("getClassLoaderFor", objectName);
+        Set<?> names = (Set<?>) serverType.getMethod("queryNames", objectName, queryExp).invoke(server, null, null);
+        for (Object n : names) {
+            try {
+                if (classLoaderFor.invoke(server, n) == loader) {
+                    found.add(new LeakFinding(LeakFinding.Kind.MBEAN, plugin, "MBean " + n,
+                            "unregister it (MBeanServer.unregisterMBean) in destroy"));
+                }
+            } catch (ReflectiveOperationException gone) {
+                // unregistered while the scan looked
+            }
+        }
+    }
+
+    /** A look through one optional JDK module's registry, given that module's entry class. */
+    @FunctionalInterface
+    private interface Look {
+        void in(Class<?> entry) throws ReflectiveOperationException;
+    }
+
+    /** Runs {@code look} if the module of {@code entryClass} is in the boot layer; a failed look finds nothing. */
+    private static void lookIfPresent(String entryClass, Look look) {
+        Class<?> entry = optional(entryClass);
+        if (entry == null) {
             return;
         }
         try {
-            Object server = factory.getMethod("getPlatformMBeanServer").invoke(null);
-            Class<?> serverType = Class.forName("javax.management.MBeanServer");
-            Class<?> objectName = Class.forName("javax.management.ObjectName");
-            Class<?> queryExp = Class.forName("javax.management.QueryExp");
-            Method classLoaderFor = serverType.getMethod("getClassLoaderFor", objectName);
-            Set<?> names = (Set<?>) serverType.getMethod("queryNames", objectName, queryExp).invoke(server, null, null);
-            for (Object n : names) {
-                try {
-                    if (classLoaderFor.invoke(server, n) == loader) {
-                        found.add(new LeakFinding(LeakFinding.Kind.MBEAN, plugin, "MBean " + n,
-                                "unregister it (MBeanServer.unregisterMBean) in destroy"));
-                    }
-                } catch (ReflectiveOperationException gone) {
-                    // unregistered while we looked
-                }
-            }
+            look.in(entry);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // could not look: not a finding
         }

@@ -1,6 +1,8 @@
 package dev.raceless.loader;
 
 import dev.raceless.internal.Stalls;
+import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
@@ -299,8 +301,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /** Whether the calling thread holds a use of a module, as its owner can tell (PluginHost); see holdsUse. */
     private final Predicate<? super M> heldHere;
     /** Stall threshold and reporter for the waits of unload and reload; see reportStalls. */
-    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
-    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.loader");
+    private volatile Stalls stalls = Stalls.defaults("dev.raceless.loader");
 
     /**
      * Creates a loader whose lifecycle failures (destroy, stop, start) are logged through
@@ -570,7 +571,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             return UnloadResult.NOT_LOADED;
         }
         try {
-            if (!awaitIdle(key, h, TRY, 0L)) {
+            if (!awaitIdle(key, h, Waits.Mode.TRY, 0L)) {
                 return UnloadResult.BUSY;
             }
         } catch (InterruptedException e) {
@@ -601,12 +602,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private UnloadResult tryUnloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = timeoutNanos(timeout, unit);
+        long nanos = Waits.timeoutNanos(timeout, unit);
         Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        if (!awaitIdle(key, h, TIMED, nanos)) {
+        if (!awaitIdle(key, h, Waits.Mode.TIMED, nanos)) {
             return UnloadResult.BUSY;
         }
         return afterDestroy(key, stopAndDestroy(key, h, null));
@@ -637,7 +638,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        awaitIdle(key, h, FOREVER, 0L); // true unless it throws
+        awaitIdle(key, h, Waits.Mode.FOREVER, 0L); // true unless it throws
         return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
@@ -674,7 +675,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         for (;;) {
             Handle<M> h = claimWaiting(key, operation);
             if (h != null) {
-                awaitIdle(key, h, FOREVER, 0L);
+                awaitIdle(key, h, Waits.Mode.FOREVER, 0L);
                 return replace(key, h);
             }
             ReloadResult fresh = loadIfAbsent(key);
@@ -705,8 +706,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private ReloadResult tryReloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = timeoutNanos(timeout, unit);
-        return tryReload(Objects.requireNonNull(key, "key"), TIMED, nanos);
+        long nanos = Waits.timeoutNanos(timeout, unit);
+        return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos);
     }
 
     /**
@@ -726,13 +727,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private ReloadResult tryReloadNow(K key) {
         try {
-            return tryReload(Objects.requireNonNull(key, "key"), TRY, 0L);
+            return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L);
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
     }
 
-    private ReloadResult tryReload(K key, int mode, long nanos) throws InterruptedException {
+    private ReloadResult tryReload(K key, Waits.Mode mode, long nanos) throws InterruptedException {
         for (;;) {
             Handle<M> current = handle(key);
             if (current == null) {
@@ -869,9 +870,6 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     // ---------------------------------------------------------------- attempt steps
 
-    private static final int TRY = 0;
-    private static final int TIMED = 1;
-    private static final int FOREVER = 2;
 
     /** Claims the unload of a handle read LIVE; null if none, not live, or another attempt owns it. */
     private Handle<M> claim(Handle<M> h) {
@@ -954,8 +952,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * Returns true when the count is DEAD (four points: stopped; three points: not yet stopped);
      * false when the instance was given back (BUSY). Throws with the claim given back.
      */
-    private boolean awaitIdle(K key, Handle<M> h, int mode, long nanos) throws InterruptedException {
-        if (mode == TRY && style == Style.THREE_POINT) {
+    private boolean awaitIdle(K key, Handle<M> h, Waits.Mode mode, long nanos) throws InterruptedException {
+        if (mode == Waits.Mode.TRY && style == Style.THREE_POINT) {
             boolean dead;
             try {
                 dead = h.uses.tryShutdown(); // all or nothing: a busy count is LIVE again
@@ -979,9 +977,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
         boolean idle;
         try {
-            if (mode == TRY) {
+            if (mode == Waits.Mode.TRY) {
                 idle = h.uses.tryShutdown();
-            } else if (mode == TIMED) {
+            } else if (mode == Waits.Mode.TIMED) {
                 idle = h.uses.awaitTermination(nanos, TimeUnit.NANOSECONDS);
             } else {
                 h.uses.awaitTermination();
@@ -1086,14 +1084,6 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         return UnloadResult.UNLOADED;
     }
 
-    private static long timeoutNanos(long timeout, TimeUnit unit) {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
-        }
-        return unit.toNanos(timeout);
-    }
-
     private void report(K key, Throwable t) {
         try {
             failures.accept(key, t);
@@ -1123,11 +1113,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
-        Objects.requireNonNull(unit, "unit");
-        Objects.requireNonNull(reporter, "reporter");
-        long nanos = Stalls.thresholdNanos(threshold, unit);
-        stallReporter = reporter;
-        stallNanos = nanos;
+        stalls = Stalls.of(threshold, unit, reporter, "dev.raceless.loader");
     }
 
     /** The handle of {@code key}, or null: one volatile load and a probe (see KeyTable). */
@@ -1169,9 +1155,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
     private Handle<M> newHandle(K key) {
         Handle<M> h = new Handle<>(key);
-        Consumer<String> reporter = stallReporter;
-        h.uses.reportStalls(stallNanos, TimeUnit.NANOSECONDS,
-                report -> reporter.accept("unload of " + key + ": " + report));
+        Stalls s = stalls.prefixed("unload of " + key + ": ");
+        h.uses.reportStalls(s.nanos(), TimeUnit.NANOSECONDS, s.reporter());
         return h;
     }
 
@@ -1181,13 +1166,6 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     // VarHandle mechanics
-    private static final VarHandle UNLOADING;
-
-    static {
-        try {
-            UNLOADING = MethodHandles.lookup().findVarHandle(Handle.class, "unloading", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle UNLOADING =
+            VarHandles.field(MethodHandles.lookup(), Handle.class, "unloading", boolean.class);
 }

@@ -407,16 +407,7 @@ public final class PluginHost<S> implements AutoCloseable {
      *         version serves on
      */
     public ReloadResult upgrade(String name, Path jar) throws InterruptedException {
-        Objects.requireNonNull(name, "name");
-        Path previous = source(name, jar);
-        boolean done = false;
-        try {
-            ReloadResult r = modules.reload(name, "upgrade");
-            done = true;
-            return r;
-        } finally {
-            restoreUnless(done, name, jar, previous);
-        }
+        return upgrading(name, jar, () -> modules.reload(name, "upgrade"));
     }
 
     /**
@@ -435,17 +426,8 @@ public final class PluginHost<S> implements AutoCloseable {
      *         version serves on
      */
     public ReloadResult tryUpgrade(String name, Path jar, long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(unit, "unit");
-        Path previous = source(name, jar);
-        boolean done = false;
-        try {
-            ReloadResult r = modules.tryReload(name, timeout, unit);
-            done = r != ReloadResult.BUSY;
-            return r;
-        } finally {
-            restoreUnless(done, name, jar, previous);
-        }
+        return upgrading(name, jar, () -> modules.tryReload(name, timeout, unit));
     }
 
     /**
@@ -459,11 +441,25 @@ public final class PluginHost<S> implements AutoCloseable {
      * @throws IllegalStateException if the host is closed
      */
     public ReloadResult tryUpgrade(String name, Path jar) {
+        return upgrading(name, jar, () -> modules.tryReload(name));
+    }
+
+    /** One reload of an upgrade, as the three forms call it; may throw what the form throws. */
+    @FunctionalInterface
+    private interface Reload<X extends Exception> {
+        ReloadResult run() throws X;
+    }
+
+    /**
+     * An upgrade: records {@code jar} as the plugin's source, reloads, and puts the previous source
+     * back unless the reload took effect (anything but {@code BUSY}, and no exception).
+     */
+    private <X extends Exception> ReloadResult upgrading(String name, Path jar, Reload<X> reload) throws X {
         Objects.requireNonNull(name, "name");
         Path previous = source(name, jar);
         boolean done = false;
         try {
-            ReloadResult r = modules.tryReload(name);
+            ReloadResult r = reload.run();
             done = r != ReloadResult.BUSY;
             return r;
         } finally {

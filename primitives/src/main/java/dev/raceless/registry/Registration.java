@@ -1,6 +1,8 @@
 package dev.raceless.registry;
 
 import dev.raceless.internal.Stalls;
+import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
@@ -138,7 +140,8 @@ public final class Registration<T> implements AutoCloseable {
     Registration(Registry<T> registry, T service) {
         this.registry = registry;
         this.service = service;
-        reportStalls(Stalls.DEFAULT_NANOS, TimeUnit.NANOSECONDS, Stalls.logTo("dev.raceless.registry"));
+        Stalls s = Stalls.defaults("dev.raceless.registry");
+        reportStalls(s.nanos(), TimeUnit.NANOSECONDS, s.reporter());
     }
 
     /**
@@ -312,10 +315,7 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     private DeregisterResult tryDeregisterNow(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
-        }
+        long nanos = Waits.timeoutNanos(timeout, unit);
         if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
             return refused();
         }
@@ -326,7 +326,7 @@ public final class Registration<T> implements AutoCloseable {
         }
         boolean idle;
         try {
-            idle = uses.awaitTermination(timeout, unit);
+            idle = uses.awaitTermination(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             DeregisterResult r = rollBack();
             if (r == DeregisterResult.BUSY) {
@@ -607,13 +607,5 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     // VarHandle mechanics
-    private static final VarHandle CLAIM;
-
-    static {
-        try {
-            CLAIM = MethodHandles.lookup().findVarHandle(Registration.class, "claim", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle CLAIM = VarHandles.field(MethodHandles.lookup(), "claim", int.class);
 }

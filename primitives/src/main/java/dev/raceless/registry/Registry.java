@@ -1,5 +1,7 @@
 package dev.raceless.registry;
 
+import dev.raceless.internal.VarHandles;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -174,13 +176,6 @@ public final class Registry<T> {
     }
 
     // VarHandle mechanics
-    private static final VarHandle REGISTRATIONS;
-
-    static {
-        try {
-            REGISTRATIONS = MethodHandles.lookup().findVarHandle(Registry.class, "registrations", Registration[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle REGISTRATIONS =
+            VarHandles.field(MethodHandles.lookup(), "registrations", Registration[].class);
 }
