@@ -31,7 +31,8 @@ final class TerminationWait {
 
     /** Waits for f at most timeoutNanos (MAX_VALUE: for ever), reporting once if the wait stalls. */
     static boolean await(UseCount count, CompletableFuture<Void> f, long timeoutNanos) throws InterruptedException {
-        Stalls sc = count.stalls;
+        Stalls set = count.stalls;
+        Stalls sc = set != null ? set : UseCount.DEFAULT_STALLS;
         long start = System.nanoTime();
         try {
             if (timeoutNanos > sc.nanos()) {

@@ -172,14 +172,14 @@ public final class UseCount extends CountCells {
      */
     public static final String DEBUG_PROPERTY = "dev.raceless.refcount.debug";
     private static final boolean DEBUG = Boolean.getBoolean(DEBUG_PROPERTY);
-    private static final Stalls DEFAULT_STALLS = Stalls.defaults("dev.raceless.refcount");
+    static final Stalls DEFAULT_STALLS = Stalls.defaults("dev.raceless.refcount");
 
     /** Non-null only with the debug property. */
     final UseTracker tracker = DEBUG ? new UseTracker() : null;
     /** System.nanoTime() of the last shutdown or tryShutdown that began an end (JFR). */
     private long shutdownAt;
-    /** Stall threshold and reporter of this count. */
-    volatile Stalls stalls = DEFAULT_STALLS;
+    /** Stall threshold and reporter of this count; null: DEFAULT_STALLS (nothing per count). */
+    volatile Stalls stalls;
     /** Whether a corruption (more releases than acquires) was logged already (Corruption). */
     volatile boolean corruptionReported;
     /** The state word; see the implementation notes. */
