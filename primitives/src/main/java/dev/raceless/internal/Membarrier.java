@@ -217,8 +217,8 @@ public final class Membarrier {
         try {
             Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
             Object bean = factory.getMethod("getCompilationMXBean").invoke(null);
-            return bean == null ? null
-                    : (String) Class.forName("java.lang.management.CompilationMXBean").getMethod("getName").invoke(bean);
+            Class<?> beanC = Class.forName("java.lang.management.CompilationMXBean");
+            return bean == null ? null : (String) beanC.getMethod("getName").invoke(bean);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return System.getProperty("sun.management.compiler"); // the name the bean reports
         }
@@ -229,7 +229,8 @@ public final class Membarrier {
             Object enabled = Module.class.getMethod("isNativeAccessEnabled").invoke(Membarrier.class.getModule());
             if (!Boolean.TRUE.equals(enabled)) {
                 Module m = Membarrier.class.getModule();
-                why[0] = "native access is not enabled for " + (m.isNamed() ? "module " + m.getName() : "the class path")
+                why[0] = "native access is not enabled for "
+                        + (m.isNamed() ? "module " + m.getName() : "the class path")
                         + " (run with --enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED") + ")";
                 return false;
             }
