@@ -34,7 +34,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 @JCStressTest(Mode.Termination)
 @Description("BROKEN ON PURPOSE: a warm exit that never wakes the parked waiter; must show STALE.")
 @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The rescan saw the exit.")
-@Outcome(id = "STALE", expect = ACCEPTABLE_INTERESTING, desc = "Broken on purpose: the warm exit did not unpark the waiter.")
+@Outcome(id = "STALE", expect = ACCEPTABLE_INTERESTING,
+        desc = "Broken on purpose: the warm exit did not unpark the waiter.")
 @State
 public class BrokenWarmSynchronizeWakesOnExit {
 

@@ -37,7 +37,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
       0, 0   neither saw the other: a use granted under a shutdown that counted zero. FORBIDDEN.
  */
 @JCStressTest
-@Description("The active read-side flavour's fence pair: reader store then word read vs updater word write, heavy barrier, slot read.")
+@Description("The active read-side flavour's fence pair: reader store then word read vs updater word write, "
+        + "heavy barrier, slot read.")
 @Outcome(id = {"1, 1", "0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "At least one side saw the other.")
 @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Store->load reordering not covered by the flavour's barriers.")
 @State
