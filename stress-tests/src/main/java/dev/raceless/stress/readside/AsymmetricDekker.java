@@ -24,6 +24,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     In the ASYMMETRIC flavour nothing in the Java memory model forbids (0, 0): the test checks
     C2's ordering of the release store before the volatile load plus membarrier's guarantee
     (docs/read-side.md). BrokenAsymmetricDekker drops the heavy barrier and must show (0, 0).
+    What a pass does not prove: AsymmetricDekkerDelayControl replaces the barrier with a delay of
+    the same length that fences nothing, and does not show (0, 0) either; MembarrierInterruptsTest
+    and jmh-benchmarks/codegen/store-before-load.sh carry the rest (docs/read-side.md, "What
+    jcstress can and cannot see").
 
     How to run this test, in each flavour:
        $ java -Ddev.raceless.readside=fenced -jar stress-tests/target/jcstress.jar -t AsymmetricDekker
