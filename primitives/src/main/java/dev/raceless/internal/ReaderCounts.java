@@ -9,8 +9,8 @@ import java.util.Arrays;
  * Monotonic "up" and "down" totals in one or two lanes, kept in slots owned by platform threads
  * (one slot per live platform thread that used this object, written by that thread alone without a
  * locked instruction) and in shared padded {@link Stripes} (for virtual threads, and for every
- * thread when slots are off). Sums are taken in the Piggin-safe order: every down total of every kind, then
- * every up total.
+ * thread when slots are off). Sums are taken in the Piggin-safe order: every down total of every
+ * kind, then every up total.
  *
  * <p>Used by {@code UseCount} (one lane: acquires and releases) and {@code GraceDomain} (two lanes,
  * one per epoch index: section entries and exits). Which stores the slots use is the caller's
@@ -420,7 +420,7 @@ public final class ReaderCounts {
         return null;
     }
 
-    /** Puts s in the index under id, rebuilding the index twice as large (live keys only) when half full. */
+    /** Puts s in the index under id; when half full, rebuilds it (one entry per slot, under its owner now). */
     private void enter(Slot s, long id) {
         if (2 * (indexed + 1) > index.length) {
             int n = MIN_INDEX;
