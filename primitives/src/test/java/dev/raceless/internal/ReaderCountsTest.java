@@ -8,6 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,6 +147,55 @@ class ReaderCountsTest {
         for (Thread t : live) {
             t.join();
         }
+        assertEquals(0, c.pending(0));
+    }
+
+    @Test
+    void registrationsAdoptionsAndRebuildsNeverHideAHeldUpFromASum() throws Exception {
+        ReaderCounts c = new ReaderCounts(1, 2, ReaderCounts.Mode.RELEASE);
+        c.up(0); // held by this thread for the whole test
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong wrong = new AtomicLong();
+        Thread summer = new Thread(() -> {
+            while (!stop.get()) {
+                if (c.pending(0) < 1) {
+                    wrong.incrementAndGet();
+                }
+            }
+        });
+        summer.start();
+        // Waves of short-lived threads: new slots, adoptions of dead ones, index rebuilds, while
+        // the sum runs; some take a use on one thread and drop it on another.
+        for (int wave = 0; wave < 40; wave++) {
+            Thread[] ts = new Thread[1 + wave % 24];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = new Thread(() -> {
+                    for (int k = 0; k < 200; k++) {
+                        c.up(0);
+                        c.down(0);
+                    }
+                    c.up(0);
+                    Thread handOff = new Thread(() -> c.down(0));
+                    handOff.start();
+                    try {
+                        handOff.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                ts[i].start();
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+        }
+        stop.set(true);
+        summer.join();
+        assertEquals(0, wrong.get(), "a sum missed the use this thread holds");
+        assertEquals(1, c.pending(0));
+        assertEquals(c.slotUps(0), c.slotUps(0) + c.sharedUps(0), "every up in a slot");
+        assertTrue(c.slotCount() <= 2 * 24 + 2, c.slotCount() + " slots for at most 48 threads alive at once");
+        c.down(0);
         assertEquals(0, c.pending(0));
     }
 
