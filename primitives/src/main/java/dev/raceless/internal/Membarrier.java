@@ -34,8 +34,9 @@ public final class Membarrier {
      *          mentions GraalVM or JVMCI, and this is no native image;
      *        - HotSpotDiagnosticMXBean: EnableJVMCI and UseJVMCICompiler are false or absent
      *          (absent: the flags are experimental and locked, or the VM was built without
-     *          JVMCI; either way no JVMCI compiler runs). Needs module jdk.management, resolved
-     *          by default on the class path; without it the probe cannot look and says so;
+     *          JVMCI; either way no JVMCI compiler runs). Needs module jdk.management (a full
+     *          JDK resolves it, as a provider of java.management's platform beans; a jlink
+     *          image may lack it): without it the probe cannot look, and says so;
      *        - the compiler that CompilationMXBean names is one of HotSpot's own ("HotSpot
      *          ... Tiered Compilers", "... Server Compiler", "... Client Compiler"), or there is
      *          none (-Xint).
@@ -191,7 +192,7 @@ public final class Membarrier {
             getVMOption = beanC.getMethod("getVMOption", String.class);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return "cannot check that no JVMCI compiler runs: HotSpotDiagnosticMXBean is unavailable (" + e
-                    + "; on the module path, add --add-modules jdk.management)";
+                    + "; add --add-modules jdk.management, or put it in the jlink image)";
         }
         for (String flag : new String[] {"EnableJVMCI", "UseJVMCICompiler"}) {
             try {
