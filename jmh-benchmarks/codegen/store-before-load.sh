@@ -29,9 +29,14 @@ work=$(mktemp -d)
 
 jar="$top/primitives/target/raceless-primitives-0.1.0-SNAPSHOT.jar"
 [[ -f $jar ]] || { echo "build first: ./mvnw -B -q -DskipTests package" >&2; exit 2; }
-(cd "$top" && ./mvnw -B -q -o -pl primitives dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$work/cp.txt" > /dev/null)
-jol=$(tr ':' '\n' < "$work/cp.txt" | grep '/jol-core-' | head -1)
+# JOL, the primitives tests' dependency: in the local repository after any test run, else asked of Maven.
+ver=$(sed -n 's:.*<jol.version>\(.*\)</jol.version>.*:\1:p' "$top/pom.xml")
+jol="${M2_REPO:-$HOME/.m2/repository}/org/openjdk/jol/jol-core/$ver/jol-core-$ver.jar"
+if [[ ! -f $jol ]]; then
+  (cd "$top" && ./mvnw -B -q -pl primitives dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$work/cp.txt" > /dev/null)
+  jol=$(tr ':' '\n' < "$work/cp.txt" | grep '/jol-core-' | head -1)
+fi
 [[ -f $jol ]] || { echo "jol-core not found in the test classpath of primitives" >&2; exit 2; }
 cp="$jar:$jol"
 "$JDK/bin/javac" --release 17 -cp "$cp" -d "$work" "$here/StoreBeforeLoad.java"

@@ -337,6 +337,26 @@ public final class ReaderCounts {
         return shared(lane).sumUps();
     }
 
+    /**
+     * The calling thread's own ups minus downs of {@code lane} in its slot, or 0 where it has none
+     * (registers nothing). For a waiter's diagnostics only, off every hot path: a positive value
+     * says this thread began more sections (or took more uses) than it ended here, which is what a
+     * thread waiting on itself shows; but an up ended on another thread leaves it positive too,
+     * and ending another thread's up lowers it, so it is a hint, never proof.
+     */
+    @SuppressWarnings("deprecation") // Thread.getId(): see slot()
+    public long ownNet(int lane) {
+        if (!owned) {
+            return 0;
+        }
+        Thread t = Thread.currentThread();
+        Slot s = find(index, t.getId());
+        if (s == null) {
+            return 0;
+        }
+        return lane == 0 ? s.up0 - s.down0 : s.up1 - s.down1; // own stores: program order
+    }
+
     /** Bytes this object holds (an estimate: stripes, slots array, index and slots). */
     public synchronized long footprintBytes() {
         long b = shared0.cellBytes() + (shared1 == null ? 0 : shared1.cellBytes());

@@ -200,6 +200,23 @@ class ReaderCountsTest {
     }
 
     @Test
+    void ownNetShowsTheCallingThreadsOpenUpsAndRegistersNothing() throws Exception {
+        ReaderCounts c = new ReaderCounts(2, 2, ReaderCounts.Mode.RELEASE);
+        assertEquals(0, c.ownNet(0));
+        assertEquals(0, c.slotCount(), "asking registers no slot");
+        c.up(1);
+        c.up(1);
+        c.down(1);
+        assertEquals(1, c.ownNet(1));
+        assertEquals(0, c.ownNet(0));
+        long[] other = new long[1];
+        Thread t = new Thread(() -> other[0] = c.ownNet(1));
+        t.start();
+        t.join();
+        assertEquals(0, other[0], "another thread's slot is not this thread's");
+    }
+
+    @Test
     void virtualThreadsNeverGetASlot() throws Exception {
         assumeTrue(VirtualThreads.supported(), "virtual threads need JDK 21");
         ReaderCounts c = new ReaderCounts(1, 2, ReaderCounts.Mode.RELEASE);
