@@ -1,5 +1,6 @@
 package dev.raceless.grace;
 
+import dev.raceless.internal.VarHandles;
 import dev.raceless.internal.jfr.ActionFailedEvent;
 import dev.raceless.refcount.UseCount;
 
@@ -246,13 +247,5 @@ final class DeferredActions {
     }
 
     // VarHandle mechanics
-    private static final VarHandle WORKER;
-
-    static {
-        try {
-            WORKER = MethodHandles.lookup().findVarHandle(DeferredActions.class, "worker", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle WORKER = VarHandles.field(MethodHandles.lookup(), "worker", Thread.class);
 }

@@ -3,9 +3,9 @@ package dev.raceless.grace;
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.ReaderCounts;
 import dev.raceless.internal.Stalls;
-import dev.raceless.internal.jfr.GracePeriodEvent;
-import dev.raceless.internal.jfr.StallEvent;
 import dev.raceless.internal.Stripes;
+import dev.raceless.internal.Waits;
+import dev.raceless.internal.jfr.GracePeriodEvent;
 import dev.raceless.refcount.ReadSide;
 
 import java.util.Objects;
@@ -38,15 +38,17 @@ import java.util.function.Consumer;
  * period has started (a flip of the epoch index, taken as soon as the sections counted on the
  * other index are done), so a stream of new readers cannot starve it. Sections that begin between
  * the call and that flip (while an earlier grace period finishes, or while the flip waits for
- * sections from before the previous one) may be waited for. Concurrent callers share grace periods: N callers
- * at once cost one or two grace periods, not N. Waiting spins briefly, then parks; the last exit of
- * an awaited section unparks the waiter (with the {@code FENCED} read side an exit may miss the
- * waiter, which therefore also rescans at growing intervals, from 20 µs up to 1 ms). {@link #trySynchronize()} never waits and
- * {@link #synchronize(long, TimeUnit)} gives up at a deadline.
+ * sections from before the previous one) may be waited for. Concurrent callers share grace
+ * periods: N callers at once cost one or two grace periods, not N. Waiting spins briefly, then
+ * parks; the last exit of an awaited section unparks the waiter (with the {@code FENCED} read side
+ * an exit may miss the waiter, which therefore also rescans at growing intervals, from 20 µs up to
+ * 1 ms). {@link #trySynchronize()} never waits and {@link #trySynchronize(long, TimeUnit)} gives up
+ * at a deadline.
  *
  * <p><b>Deferred actions.</b> {@link #callAfterGrace(Runnable)} queues an action to run after a
  * grace period, on a daemon thread owned by the domain, in the order queued; it never blocks the
- * caller. The thread ends at {@link #close()}, or when the domain becomes unreachable without it. An action that throws is reported to the error handler and does not stop the others.
+ * caller. The thread ends at {@link #close()}, or when the domain becomes unreachable without it.
+ * An action that throws is reported to the error handler and does not stop the others.
  * {@link #barrier()} waits until every action queued before it has run ({@code rcu_barrier});
  * {@code synchronize()} does not. {@link #close()} refuses new actions and runs the queued ones.
  *
@@ -123,27 +125,13 @@ public final class GraceDomain implements AutoCloseable {
      *   One Flavour.heavyBarrier() (membarrier in ASYMMETRIC, nothing in FENCED) before (a) serves
      *   both drains: what the proof below needs is a barrier after the unpublish and before the
      *   scan that finds an index empty, and the flip orders nothing the barrier must cover (it only
-     *   keeps new sections off the index being drained). Two barriers, one per drain, was the first
-     *   design: 11.5 µs per synchronize() with no readers here, where one membarrier costs about 5.
+     *   keeps new sections off the index being drained). A barrier per drain would add a second
+     *   membarrier to every grace period, readers or not.
      *
-     * Proof sketch of the rule (UnpublishThenFree, WarmUnpublishThenFree, AsymmetricDekker): the reader does
-     * read(current), up(idx), then reads the pointer; the updater unpublishes (a volatile write),
-     * then (a)-(c). The bad outcome is a reader whose up the drain does not see and who still reads
-     * the old pointer.
-     *   FENCED: the up is a volatile store, the drain's reads of ups are volatile loads, the
-     *   unpublish and the reader's pointer read are volatile: all synchronization actions, totally
-     *   ordered. If the drain's read of the up precedes the up, the reader's pointer read follows
-     *   the unpublish and sees the new pointer.
-     *   ASYMMETRIC: the up is a release store and the pointer read follows it with no fence; C2
-     *   keeps them in program order (a MemBarCPUOrder after every non-plain VarHandle access), so
-     *   only the CPU's store buffer can delay the up. The grace period's membarrier returns only after
-     *   every running thread of the process executed a full barrier: if the reader's up was
-     *   executed before that barrier it is visible to the scan; if not, the reader's pointer read
-     *   comes after it and sees the unpublish, which the updater made before the system call.
-     *   The scan that matters is the last one of the drain of the reader's index, (a) or (c); both
-     *   come after the one barrier, however long (a) waited.
-     *   Either way the bad outcome is impossible. A section's exit is a release store read by the
-     *   drain's acquire load, so the section's actions happen-before the drain's return.
+     * Proof sketches (written once, in docs/grace-domain.md, "Proof sketches"): the grace-period
+     * guarantee in both flavours (UnpublishThenFree, WarmUnpublishThenFree, AsymmetricDekker), why
+     * step a (LateReaderOldEpoch), no starvation, no lost wake-up (SynchronizeWakesOnExit), sharing
+     * and misuse. They rest on the invariants above.
      *
      * Sharing (rcu_seq_snap): a caller reads gpSeq = s on arrival; a grace period that starts after
      * the arrival ends at (s + 3) & ~1 or later. Under gpLock the caller returns at once if gpSeq
@@ -158,7 +146,7 @@ public final class GraceDomain implements AutoCloseable {
      * (20 µs doubling to 1 ms) and rescans: a missed wake-up costs at most one such interval.
      * Virtual threads exit with an xadd, a full fence: they never miss the waiter.
      *
-     * Rejected: an xadd on enter and exit (the previous design, and srcu's): two locked
+     * Rejected: an xadd on enter and exit (srcu's design): two locked
      * instructions per section, the price every peer pays. A fence in exit under FENCED: the
      * updater waits anyway, so a rescan is cheaper than a fence in every exit. Per-thread slots
      * shared by every domain (HotSpot's GlobalCounter): one slot per thread for all domains means
@@ -195,9 +183,9 @@ public final class GraceDomain implements AutoCloseable {
     /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
     private boolean interruptedWhileWaiting;
 
-    /** Waits longer than this are reported once (stallReporter). */
-    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
-    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.grace");
+    /** Waits longer than the threshold are reported once; replaced whole by reportStalls. */
+    private volatile Stalls stalls = DEFAULT_STALLS;
+    private static final Stalls DEFAULT_STALLS = Stalls.defaults("dev.raceless.grace");
 
     private final DeferredActions actions;
     /** Non-null only with the debug property. */
@@ -417,7 +405,7 @@ public final class GraceDomain implements AutoCloseable {
         gpLock.lock();
         try {
             if (gpSeq - target < 0) {
-                r = runGracePeriod(FOREVER, 0L);
+                r = runGracePeriod(Waits.Mode.FOREVER, 0L);
                 interrupted = interruptedWhileWaiting;
                 interruptedWhileWaiting = false;
             }
@@ -425,7 +413,7 @@ public final class GraceDomain implements AutoCloseable {
             gpLock.unlock();
         }
         if (interrupted) {
-            Thread.currentThread().interrupt(); // keep the status we swallowed while parked
+            Thread.currentThread().interrupt(); // keep the status swallowed while parked
         }
         if (r == MISUSE) {
             throw moreExitsThanEnters();
@@ -443,14 +431,10 @@ public final class GraceDomain implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException as {@link #synchronize()}
      */
-    public boolean synchronize(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout + " " + unit);
-        }
-        checkNotInSection("synchronize(timeout, unit)");
+    public boolean trySynchronize(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = Waits.timeoutNanos(timeout, unit);
+        checkNotInSection("trySynchronize(timeout, unit)");
         long target = snapshot();
-        long nanos = unit.toNanos(timeout);
         long deadline = System.nanoTime() + nanos;
         if (!gpLock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
             return false;
@@ -459,7 +443,7 @@ public final class GraceDomain implements AutoCloseable {
             if (gpSeq - target >= 0) {
                 return true;
             }
-            int r = runGracePeriod(UNTIL_DEADLINE, deadline);
+            int r = runGracePeriod(Waits.Mode.TIMED, deadline);
             if (r == INTERRUPTED) {
                 throw new InterruptedException("interrupted while waiting for a grace period");
             }
@@ -470,6 +454,21 @@ public final class GraceDomain implements AutoCloseable {
         } finally {
             gpLock.unlock();
         }
+    }
+
+    /**
+     * The former name of {@link #trySynchronize(long, TimeUnit)}: every timed wait of the library
+     * is spelled {@code tryX(timeout, unit)}.
+     *
+     * @param timeout the longest time to wait
+     * @param unit the unit of {@code timeout}
+     * @return as {@link #trySynchronize(long, TimeUnit)}
+     * @throws InterruptedException if interrupted while waiting
+     * @deprecated use {@link #trySynchronize(long, TimeUnit)}
+     */
+    @Deprecated
+    public boolean synchronize(long timeout, TimeUnit unit) throws InterruptedException {
+        return trySynchronize(timeout, unit);
     }
 
     /**
@@ -488,7 +487,7 @@ public final class GraceDomain implements AutoCloseable {
             return false;
         }
         try {
-            int r = runGracePeriod(NO_WAIT, 0L);
+            int r = runGracePeriod(Waits.Mode.TRY, 0L);
             if (r == MISUSE) {
                 throw moreExitsThanEnters();
             }
@@ -544,8 +543,6 @@ public final class GraceDomain implements AutoCloseable {
 
     // ---------------------------------------------------------------- grace periods
 
-    /** Wait modes of a grace period. */
-    private static final int FOREVER = 0, UNTIL_DEADLINE = 1, NO_WAIT = 2;
     /** Outcomes of a wait. */
     private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2, MISUSE = 3;
 
@@ -559,7 +556,7 @@ public final class GraceDomain implements AutoCloseable {
      *
      * @return DONE, or why not (TIMED_OUT, INTERRUPTED, MISUSE); never INTERRUPTED for FOREVER
      */
-    private int runGracePeriod(int mode, long deadline) {
+    private int runGracePeriod(Waits.Mode mode, long deadline) {
         GracePeriodEvent event = new GracePeriodEvent(); // JFR; a slow path, so the allocation is fine
         event.begin();
         long s = gpSeq;
@@ -575,7 +572,8 @@ public final class GraceDomain implements AutoCloseable {
         if (event.shouldCommit()) {
             event.domain = name;
             event.readSide = ReadSide.active().name();
-            event.outcome = r == DONE ? "DONE" : r == TIMED_OUT ? "TIMED_OUT" : r == INTERRUPTED ? "INTERRUPTED" : "MISUSE";
+            event.outcome = r == DONE ? "DONE" : r == TIMED_OUT ? "TIMED_OUT"
+                    : r == INTERRUPTED ? "INTERRUPTED" : "MISUSE";
             event.callersQueued = gpLock.getQueueLength();
             event.commit();
         }
@@ -587,9 +585,9 @@ public final class GraceDomain implements AutoCloseable {
      * {@code idx} unparks it (FENCED: or a rescan interval passes). The caller holds gpLock (one
      * waiter at a time).
      */
-    private int drain(int idx, int mode, long deadline) {
+    private int drain(int idx, Waits.Mode mode, long deadline) {
         int r = check(idx); // after the grace period's heavy barrier (runGracePeriod)
-        if (r != TIMED_OUT || mode == NO_WAIT) {
+        if (r != TIMED_OUT || mode == Waits.Mode.TRY) {
             return r;
         }
         for (int i = 0; i < SPINS; i++) {
@@ -603,12 +601,12 @@ public final class GraceDomain implements AutoCloseable {
         Flavour.heavyBarrier();
         long rescan = FIRST_RESCAN_NANOS;
         long since = System.nanoTime();
-        long stallAt = since + stallNanos; // one report per stall
+        long stallAt = since + stalls.nanos(); // one report per stall
         boolean reported = false;
         try {
             while ((r = check(idx)) == TIMED_OUT) {
                 long now = System.nanoTime();
-                long left = mode == UNTIL_DEADLINE ? deadline - now : Long.MAX_VALUE;
+                long left = mode == Waits.Mode.TIMED ? deadline - now : Long.MAX_VALUE;
                 if (left <= 0L) {
                     return TIMED_OUT;
                 }
@@ -632,7 +630,7 @@ public final class GraceDomain implements AutoCloseable {
                     rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
                 }
                 if (Thread.interrupted()) {
-                    if (mode == UNTIL_DEADLINE) {
+                    if (mode == Waits.Mode.TIMED) {
                         return INTERRUPTED;
                     }
                     interruptedWhileWaiting = true; // FOREVER: remember, keep waiting
@@ -712,10 +710,7 @@ public final class GraceDomain implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
-        Objects.requireNonNull(unit, "unit");
-        Objects.requireNonNull(reporter, "reporter");
-        stallNanos = Stalls.thresholdNanos(threshold, unit);
-        stallReporter = reporter;
+        stalls = Stalls.of(threshold, unit, reporter, "dev.raceless.grace");
     }
 
     private void reportStall(int idx, long waited) {
@@ -724,18 +719,7 @@ public final class GraceDomain implements AutoCloseable {
                 + " open, counted in " + counts.slotCount() + " thread slots and " + counts.stripes()
                 + " shared stripes)" + (DEBUG ? ":" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
-        StallEvent event = new StallEvent();
-        if (event.shouldCommit()) {
-            event.waiter = "synchronize() of " + this;
-            event.waited = waited;
-            event.report = report;
-            event.commit();
-        }
-        try {
-            stallReporter.accept(report);
-        } catch (RuntimeException e) { // a broken reporter must not break the grace period
-            logActionFailure(() -> { }, e);
-        }
+        stalls.report("synchronize() of " + this, waited, report);
     }
 
     // ---------------------------------------------------------------- inspection

@@ -12,7 +12,8 @@ public final class Threads {
     static {
         MethodHandle mh;
         try {
-            mh = MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+            mh = MethodHandles.publicLookup()
+                    .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
         } catch (NoSuchMethodException | IllegalAccessException e) { // JDK 17 to 20: no virtual threads
             mh = MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0, Thread.class);
         }

@@ -41,6 +41,22 @@ final class UseTracker {
     }
 
     /** @return false if no use is open: the hand-off cannot come from a holder */
+    /** The debug check of a hand-off, before the count is touched. */
+    void checkHandOff() {
+        if (!handedOn()) {
+            throw new IllegalStateException("acquire() hands on a use the caller holds, but no use of this UseCount "
+                    + "is held (debug tracking): take a first use with tryAcquire(); the count was left as it was");
+        }
+    }
+
+    /** The debug check of a release, before the count is touched. */
+    void checkRelease() {
+        if (!released()) {
+            throw new IllegalStateException("release() without a matching acquire (a double release?): no use "
+                    + "of this UseCount is held (debug tracking); the count was left as it was");
+        }
+    }
+
     boolean handedOn() {
         if (open.isEmpty()) {
             return false;

@@ -26,7 +26,7 @@ public final class DebugModeChild {
 
         int t = d.enter();
         expectIse(d::synchronize, "synchronize() inside own section");
-        expectIse(() -> d.synchronize(1, TimeUnit.SECONDS), "synchronize(timeout) inside own section");
+        expectIse(() -> d.trySynchronize(1, TimeUnit.SECONDS), "synchronize(timeout) inside own section");
         expectIse(() -> check(d.trySynchronize(), "unreachable"), "trySynchronize() inside own section");
         expectIse(d::barrier, "barrier() inside own section");
         check(other.trySynchronize(), "another domain's synchronize is allowed inside a section of d");
@@ -45,7 +45,7 @@ public final class DebugModeChild {
         Thread reader = new Thread(() -> token[0] = d.enter());
         reader.start();
         reader.join();
-        check(!d.synchronize(0, TimeUnit.NANOSECONDS), "timed synchronize with another thread's section open");
+        check(!d.trySynchronize(0, TimeUnit.NANOSECONDS), "timed synchronize with another thread's section open");
         check(!d.trySynchronize(), "trySynchronize with another thread's section open");
         d.exit(token[0]); // ended on this thread: legal
         check(d.trySynchronize(), "trySynchronize after the other thread's section ended here");
@@ -73,7 +73,7 @@ public final class DebugModeChild {
         try {
             a.exit(t ^ 1);
             System.out.println("FAIL exit(t ^ 1) accepted for an open section t; synchronize(100 ms) now returns "
-                    + a.synchronize(100, TimeUnit.MILLISECONDS) + " forever");
+                    + a.trySynchronize(100, TimeUnit.MILLISECONDS) + " forever");
         } catch (IllegalArgumentException expected) {
             System.out.println("ok   exit(t ^ 1) refused");
             a.exit(t);
@@ -86,7 +86,8 @@ public final class DebugModeChild {
         int handed = b.enter();
         try {
             b.synchronize();
-            System.out.println("FAIL synchronize() with a section this thread entered and handed on still open: accepted");
+            System.out.println("FAIL synchronize() with a section this thread entered and handed on still open: "
+                    + "accepted");
         } catch (IllegalStateException e) {
             System.out.println("ok   synchronize() refused while the handed-on section is open: " + e.getMessage());
         }
@@ -97,7 +98,8 @@ public final class DebugModeChild {
             b.synchronize();
             System.out.println("ok   synchronize() after the other thread ended the handed-on section");
         } catch (IllegalStateException e) {
-            System.out.println("FAIL synchronize() after the other thread ended the handed-on section: " + e.getMessage());
+            System.out.println("FAIL synchronize() after the other thread ended the handed-on section: "
+                    + e.getMessage());
         }
 
         // 3. The same from a deferred action: the action thread's next synchronize() throws out of
@@ -122,7 +124,8 @@ public final class DebugModeChild {
         // 4. close() waits for the queued actions, which wait for a grace period: called inside a
         //    section of the same domain it waits for itself, like barrier(), but is not checked.
         GraceDomain e = new GraceDomain();
-        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread closer = new Thread(() -> {
             int own = e.enter();
             e.callAfterGrace(() -> { });

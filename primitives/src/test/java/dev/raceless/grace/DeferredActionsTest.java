@@ -199,7 +199,8 @@ class DeferredActionsTest {
         }
         d.close();
         assertEquals(100, ran.get(), "close() returned before the queued actions ran");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.callAfterGrace(ran::incrementAndGet));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> d.callAfterGrace(ran::incrementAndGet));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertTrue(d.toString().contains("closed"), d.toString());
         d.barrier(); // after close: returns at once

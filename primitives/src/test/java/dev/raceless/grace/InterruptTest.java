@@ -86,7 +86,7 @@ class InterruptTest {
         boolean[] statusAfter = new boolean[1];
         Thread updater = start("updater", () -> {
             try {
-                outcome.set(d.synchronize(1, TimeUnit.MINUTES));
+                outcome.set(d.trySynchronize(1, TimeUnit.MINUTES));
             } catch (Throwable e) {
                 outcome.set(e);
             }
@@ -99,7 +99,7 @@ class InterruptTest {
         assertFalse(statusAfter[0], "InterruptedException thrown, so the status is cleared");
         assertEquals(0, gracePeriods(d), "an interrupted attempt was counted as a grace period");
         d.exit(t);
-        assertTrue(d.synchronize(10, TimeUnit.SECONDS), "an interrupted attempt left the domain stuck");
+        assertTrue(d.trySynchronize(10, TimeUnit.SECONDS), "an interrupted attempt left the domain stuck");
     }
 
     @Test
@@ -111,7 +111,7 @@ class InterruptTest {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread queued = start("queued", () -> {
             try {
-                outcome.set(d.synchronize(1, TimeUnit.MINUTES));
+                outcome.set(d.trySynchronize(1, TimeUnit.MINUTES));
             } catch (Throwable e) {
                 outcome.set(e);
             }
@@ -128,7 +128,7 @@ class InterruptTest {
     void timedSynchronizeCalledWithInterruptStatusSetThrows() {
         GraceDomain d = new GraceDomain();
         Thread.currentThread().interrupt();
-        assertThrows(InterruptedException.class, () -> d.synchronize(1, TimeUnit.SECONDS));
+        assertThrows(InterruptedException.class, () -> d.trySynchronize(1, TimeUnit.SECONDS));
         assertFalse(Thread.currentThread().isInterrupted());
     }
 

@@ -83,7 +83,8 @@ class StallReportTest {
 
     @Test
     void aThresholdMustBePositive() {
-        assertThrows(IllegalArgumentException.class, () -> new GraceDomain().reportStalls(0, TimeUnit.SECONDS, r -> { }));
+        assertThrows(IllegalArgumentException.class,
+                () -> new GraceDomain().reportStalls(0, TimeUnit.SECONDS, r -> { }));
         assertThrows(IllegalArgumentException.class, () -> new UseCount().reportStalls(-1, TimeUnit.SECONDS, r -> { }));
         assertThrows(NullPointerException.class, () -> new UseCount().reportStalls(1, TimeUnit.SECONDS, null));
     }

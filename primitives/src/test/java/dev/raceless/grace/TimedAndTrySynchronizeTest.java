@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * synchronize(timeout, unit) and trySynchronize(): failure is a value, a failed attempt is no
+ * trySynchronize(timeout, unit) and trySynchronize(): failure is a value, a failed attempt is no
  * grace period and leaves the domain usable. No test asserts how long anything took; a "times
  * out" test uses a section that cannot end before the call returns.
  */
@@ -28,19 +28,31 @@ class TimedAndTrySynchronizeTest {
     void negativeTimeoutIsRefusedWithIllegalArgumentException() {
         GraceDomain d = new GraceDomain();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> d.synchronize(-1, TimeUnit.NANOSECONDS));
+                () -> d.trySynchronize(-1, TimeUnit.NANOSECONDS));
         assertTrue(e.getMessage().contains("-1"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> d.synchronize(Long.MIN_VALUE, TimeUnit.DAYS));
-        assertThrows(NullPointerException.class, () -> d.synchronize(1, null));
+        assertThrows(IllegalArgumentException.class, () -> d.trySynchronize(Long.MIN_VALUE, TimeUnit.DAYS));
+        assertThrows(NullPointerException.class, () -> d.trySynchronize(1, null));
         assertEquals(0, gracePeriods(d), "a refused call ran a grace period");
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void deprecatedTimedSynchronizeIsTrySynchronize() throws InterruptedException {
+        GraceDomain d = new GraceDomain();
+        assertTrue(d.synchronize(1, TimeUnit.SECONDS));
+        int token = d.enter();
+        assertFalse(d.synchronize(1, TimeUnit.MILLISECONDS), "the old name waited for the open section");
+        d.exit(token);
+        assertThrows(IllegalArgumentException.class, () -> d.synchronize(-1, TimeUnit.NANOSECONDS));
+        assertEquals(1, gracePeriods(d));
     }
 
     @Test
     void timedSynchronizeWithoutSectionsReturnsTrue() throws InterruptedException {
         GraceDomain d = new GraceDomain();
-        assertTrue(d.synchronize(0, TimeUnit.NANOSECONDS));
-        assertTrue(d.synchronize(1, TimeUnit.SECONDS));
-        assertTrue(d.synchronize(Long.MAX_VALUE, TimeUnit.DAYS), "a huge timeout must not overflow into 'expired'");
+        assertTrue(d.trySynchronize(0, TimeUnit.NANOSECONDS));
+        assertTrue(d.trySynchronize(1, TimeUnit.SECONDS));
+        assertTrue(d.trySynchronize(Long.MAX_VALUE, TimeUnit.DAYS), "a huge timeout must not overflow into 'expired'");
         assertEquals(3, gracePeriods(d));
     }
 
@@ -49,11 +61,11 @@ class TimedAndTrySynchronizeTest {
         GraceDomain d = new GraceDomain();
         int t = d.enter(); // on the calling thread: cannot end before the call returns
         // The debug property would refuse this call; the tests run without it.
-        assertFalse(d.synchronize(0, TimeUnit.NANOSECONDS));
-        assertFalse(d.synchronize(20, TimeUnit.MILLISECONDS));
+        assertFalse(d.trySynchronize(0, TimeUnit.NANOSECONDS));
+        assertFalse(d.trySynchronize(20, TimeUnit.MILLISECONDS));
         assertEquals(0, gracePeriods(d), "a timed-out attempt was counted as a grace period");
         d.exit(t);
-        assertTrue(d.synchronize(10, TimeUnit.SECONDS), "a timed-out attempt left the domain stuck");
+        assertTrue(d.trySynchronize(10, TimeUnit.SECONDS), "a timed-out attempt left the domain stuck");
         assertEquals(1, gracePeriods(d));
     }
 
@@ -72,7 +84,7 @@ class TimedAndTrySynchronizeTest {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread updater = start("updater", () -> {
             try {
-                result.set(d.synchronize(1, TimeUnit.MINUTES));
+                result.set(d.trySynchronize(1, TimeUnit.MINUTES));
             } catch (Throwable e) {
                 result.set(e);
             }
@@ -91,7 +103,7 @@ class TimedAndTrySynchronizeTest {
         Thread holder = start("holder", d::synchronize);
         awaitParkedInDrain(holder, d);
         // gpLock is held by the parked holder: the timed caller gives up at the lock
-        assertFalse(d.synchronize(10, TimeUnit.MILLISECONDS));
+        assertFalse(d.trySynchronize(10, TimeUnit.MILLISECONDS));
         d.exit(t);
         join(holder);
     }

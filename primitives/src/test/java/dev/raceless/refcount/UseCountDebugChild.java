@@ -42,7 +42,8 @@ public final class UseCountDebugChild {
         holder.join();
         e.shutdown();
         check(!e.awaitTermination(200, java.util.concurrent.TimeUnit.MILLISECONDS), "the held use keeps it GOING");
-        check(reports.size() == 1 && reports.get(0).contains("the-holder") && reports.get(0).contains("UseCountDebugChild"),
+        check(reports.size() == 1 && reports.get(0).contains("the-holder")
+                        && reports.get(0).contains("UseCountDebugChild"),
                 "the stall report names the holder thread and where it took the use: " + reports);
 
         UseCount f = new UseCount();

@@ -70,7 +70,8 @@ class UseCountTryShutdownAllTest {
 
     @Test
     void nullsAreRefusedWithTheirName() {
-        assertEquals("counts", assertThrows(NullPointerException.class, () -> UseCount.tryShutdownAll(null)).getMessage());
+        assertEquals("counts",
+                assertThrows(NullPointerException.class, () -> UseCount.tryShutdownAll(null)).getMessage());
         List<UseCount> l = counts(1);
         l.add(null);
         assertThrows(NullPointerException.class, () -> UseCount.tryShutdownAll(l));

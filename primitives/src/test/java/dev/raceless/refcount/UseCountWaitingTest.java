@@ -1,7 +1,7 @@
 package dev.raceless.refcount;
 
-import dev.raceless.testing.VirtualThreads;
 import dev.raceless.refcount.UseCount.State;
+import dev.raceless.testing.VirtualThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -30,10 +30,10 @@ import java.util.TreeSet;
  *
  * <ul>
  * <li>aggregate throughput against the thread count, one line per method, raceless drawn thick,
- *     each legend entry marked with what that peer guarantees ({@link Suites#guarantee});</li>
+ *     each legend entry marked with whether that method is correct for the scenario's job
+ *     ({@link Suites.Suite#peers});</li>
  * <li>throughput of classes run once (one point per method);</li>
  * <li>latency: SampleTime p50, p90 and p99 per method, or the mean for the other time modes;</li>
- * <li>every performance bar on one chart: how many times over its bar each figure is;</li>
  * <li>heap bytes per counter.</li>
  * </ul>
  *
@@ -78,7 +78,7 @@ final class Charts {
     Charts(Path dir) {
         this.dir = dir;
         text.append("# The charts in numbers\n\nEach chart of this report, with every point it draws and its interval "
-                + "(the vertical bar through the point): 99.9% confidence interval for means and throughputs, lowest "
+                + "(the vertical line through the point): 99.9% confidence interval for means and throughputs, lowest "
                 + "to highest over the measurement iterations for SampleTime percentiles. Written by the report "
                 + "with the PNGs.\n");
     }
@@ -102,8 +102,9 @@ final class Charts {
      * Aggregate throughput (M ops/s over all threads) against the thread count; a dashed line
      * marks the CPU count when the sweep goes past it. Returns the file name written.
      */
-    String throughput(String file, String title, List<String> labels, Map<String, List<Measurement>> byLabel,
-                      List<String> raceless, int cpus) throws IOException {
+    String throughput(String file, Suites.Suite suite, List<String> labels, Map<String, List<Measurement>> byLabel,
+                      int cpus) throws IOException {
+        String title = suite.title();
         List<Line> lines = new ArrayList<>();
         TreeSet<Integer> threads = new TreeSet<>();
         for (String label : labels) {
@@ -119,9 +120,10 @@ final class Charts {
                 continue;
             }
             String method = label.replaceAll("\\[.*", "");
-            boolean ours = raceless.contains(method);
-            String g = Suites.guarantee(method);
-            lines.add(new Line(label + (ours ? " (raceless)" : "") + (g == null ? "" : ": " + g), pts, ours));
+            boolean ours = suite.isRaceless(method);
+            String correct = suite.hasPeers() ? suite.correctness(method) : null;
+            lines.add(new Line(label + (ours ? " (raceless)" : "") + (correct == null ? "" : ", correct: " + correct),
+                    pts, ours));
         }
         if (lines.isEmpty()) {
             return null;
@@ -142,8 +144,7 @@ final class Charts {
             dashed(chart.getStyler());
         }
         describe(file, title, "benchmark threads", "M ops/s over all threads (higher is better), " + axis
-                + "; legend: what each counter guarantees as a use count (exact zero test: a zero read means no "
-                + "use is held; refusal after shutdown: a take fails once shutdown began)", lines);
+                + (suite.hasPeers() ? "; legend: whether each method is correct for the scenario's job" : ""), lines);
         save(chart, file);
         return file;
     }
@@ -206,7 +207,7 @@ final class Charts {
                     }
                     pts.add(new Point(i + 1, ns / 1e3, m.percentileRangeNanos(Double.parseDouble(k[2])).times(1e-3)));
                 }
-                lines.add(new Line(k[0] + " (bar: lowest–highest over iterations)", pts, false));
+                lines.add(new Line(k[0] + " (interval: lowest–highest over iterations)", pts, false));
             }
         } else {
             List<Point> pts = new ArrayList<>();
@@ -214,7 +215,7 @@ final class Charts {
                 Measurement m = timed.get(i);
                 pts.add(new Point(i + 1, m.nanosPerOp() / 1e3, m.nanosInterval().times(1e-3)));
             }
-            lines.add(new Line("mean (bar: 99.9% CI)", pts, false));
+            lines.add(new Line("mean (interval: 99.9% CI)", pts, false));
         }
         XYChart chart = categorical(title, "µs per operation (lower is better)", categories);
         String axis = draw(chart, lines, true);
@@ -224,48 +225,7 @@ final class Charts {
         return file;
     }
 
-    /**
-     * Every measured performance bar on one chart: how many times over its bar the figure is
-     * (value ÷ bar for "at least" bars, bar ÷ value for "at most" bars), so 1 is the bar and above
-     * it meets it; the vertical bar is the interval the verdict was judged on.
-     */
-    String bars(String file, List<Bars.Outcome> outcomes) throws IOException {
-        List<String> categories = new ArrayList<>();
-        List<Point> holds = new ArrayList<>();
-        List<Point> inconclusive = new ArrayList<>();
-        List<Point> missed = new ArrayList<>();
-        for (Bars.Outcome o : outcomes) {
-            if (o.status() == Bars.Status.NOT_MEASURED) {
-                continue;
-            }
-            categories.add(o.bar().id());
-            Measurement.Interval i = o.interval();
-            Measurement.Interval m = !i.known() ? i : o.atLeast() ? new Measurement.Interval(o.margin(i.lo()), o.margin(i.hi()))
-                    : new Measurement.Interval(o.margin(i.hi()), o.margin(i.lo()));
-            Point p = new Point(categories.size(), o.margin(o.value()), m);
-            (o.status() == Bars.Status.HOLDS ? holds : o.status() == Bars.Status.MISSED ? missed : inconclusive).add(p);
-        }
-        if (categories.isEmpty()) {
-            return null;
-        }
-        String title = "Every performance bar: measured ÷ required (above 1 meets the bar)";
-        XYChart chart = categorical(title, "times over the bar, log scale (1 = the bar)", categories);
-        List<Line> lines = new ArrayList<>();
-        lines.add(new Line("holds: the whole interval meets the bar", holds, false));
-        lines.add(new Line("inconclusive (noise): the interval crosses the bar", inconclusive, false));
-        lines.add(new Line("missed: no value in the interval meets the bar", missed, false));
-        Color[] colours = {new Color(0x2c, 0x9c, 0x3c), new Color(0x99, 0x99, 0x99), new Color(0xc0, 0x1c, 0x28)};
-        drawWith(chart, lines, true, true, colours);
-        chart.addAnnotation(new AnnotationLine(1, false, false));
-        dashed(chart.getStyler());
-        describe(file, title, "bar: " + String.join(", ", numbered(categories)),
-                "measured ÷ required for \"at least\" bars, required ÷ measured for \"at most\" bars, log scale; "
-                        + "a bar's interval is the one its verdict was judged on", lines);
-        save(chart, file);
-        return file;
-    }
-
-    /** Bytes per counter from the Footprint table, UseCount rows in the raceless colour, with a 1 KiB line. */
+    /** Bytes per counter from the Footprint table, UseCount rows in the raceless colour. */
     String footprint(String file, List<FootprintRun.Row> rows) throws IOException {
         if (rows.isEmpty()) {
             return null;
@@ -305,11 +265,8 @@ final class Charts {
         a.setFillColor(COLOURS[0]);
         CategorySeries b = chart.addSeries("peers", names, peers);
         b.setFillColor(COLOURS[1]);
-        chart.addAnnotation(new AnnotationLine(1024, false, false));
-        dashed(chart.getStyler());
         text.append("\n## ").append(file).append(": ").append(title).append("\n\n")
-                .append("- y: bytes (exact, JOL), ").append(log ? "log scale" : "linear scale")
-                .append("; dashed line: 1 KiB\n");
+                .append("- y: bytes (exact, JOL), ").append(log ? "log scale" : "linear scale").append('\n');
         for (FootprintRun.Row r : rows) {
             text.append("- ").append(r.counter()).append(": ").append(r.bytes()).append('\n');
         }
@@ -404,7 +361,7 @@ final class Charts {
             Marker marker = MARKERS[colour % MARKERS.length];
             colour++;
             if (l.points().isEmpty()) {
-                // an empty category (no bar missed, say) still gets its legend entry
+                // an empty category still gets its legend entry
                 XYSeries s = chart.addSeries(l.label(), new double[] {-1}, new double[] {bottom > 0 ? bottom : 0});
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(marker);

@@ -97,7 +97,8 @@ final class Flavours {
             return List.of();
         }
         int major = major(java);
-        return List.of(new Flavour("fenced", java.toString(), major), new Flavour("asymmetric", java.toString(), major));
+        return List.of(new Flavour("fenced", java.toString(), major),
+                new Flavour("asymmetric", java.toString(), major));
     }
 
     /**
@@ -223,8 +224,8 @@ final class Flavours {
                     return new Probe(line.substring(0, tab).trim(), line.substring(tab + 1).trim());
                 }
             }
-            return new Probe(ReadSideProbe.UNAVAILABLE, "the probe JVM printed no flavour (exit " + p.exitValue() + "): "
-                    + out.strip().replace('\n', ' '));
+            return new Probe(ReadSideProbe.UNAVAILABLE, "the probe JVM printed no flavour (exit " + p.exitValue()
+                    + "): " + out.strip().replace('\n', ' '));
         } catch (IOException e) {
             return new Probe(ReadSideProbe.UNAVAILABLE, "could not start " + java + ": " + e.getMessage());
         } catch (InterruptedException e) {

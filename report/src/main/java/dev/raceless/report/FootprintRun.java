@@ -25,14 +25,15 @@ final class FootprintRun {
 
     static final String MAIN_CLASS = "dev.raceless.bench.refcount.Footprint";
     private static final long TIMEOUT_SECONDS = 120;
-    /** A table row: | counter | what is counted | bytes | yes/no |. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*(.+?)\\s*\\|\\s*(.*?)\\s*\\|\\s*(\\d+)\\s*\\|.*\\|\\s*$");
+    /** A table row: | counter | what is counted | bytes |, and any further columns (not read). */
+    private static final Pattern ROW =
+            Pattern.compile("^\\|\\s*(.+?)\\s*\\|\\s*(.*?)\\s*\\|\\s*(\\d+)\\s*\\|(.*\\|)?$");
 
     private FootprintRun() {
     }
 
-    /** One counter and its bytes. */
-    record Row(String counter, long bytes) {
+    /** One counter, what its bytes include, and its bytes. */
+    record Row(String counter, String what, long bytes) {
     }
 
     /** The Footprint's Markdown output, or null when the class is absent or fails (said on stderr). */
@@ -61,7 +62,8 @@ final class FootprintRun {
             }
             drain.join();
             if (p.exitValue() != 0) {
-                System.err.println("Footprint failed (exit " + p.exitValue() + "):\n" + err.toString(StandardCharsets.UTF_8));
+                System.err.println("Footprint failed (exit " + p.exitValue() + "):\n"
+                        + err.toString(StandardCharsets.UTF_8));
                 return null;
             }
             // JOL notes on stdout that it could not attach ("# WARNING: Unable to get Instrumentation"):
@@ -76,6 +78,11 @@ final class FootprintRun {
         }
     }
 
+    /** The first line of the Footprint's output: what was measured, and where. */
+    static String title(String markdown) {
+        return markdown == null ? "" : markdown.strip().lines().findFirst().orElse("").strip();
+    }
+
     /** The rows of the table in the Footprint's output (none if there is no output). */
     static List<Row> rows(String markdown) {
         List<Row> rows = new ArrayList<>();
@@ -85,7 +92,7 @@ final class FootprintRun {
         for (String line : markdown.split("\n")) {
             Matcher m = ROW.matcher(line.strip());
             if (m.matches()) {
-                rows.add(new Row(m.group(1), Long.parseLong(m.group(3))));
+                rows.add(new Row(m.group(1), m.group(2), Long.parseLong(m.group(3))));
             }
         }
         return rows;

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * @param params      the {@code @Param} values of this result, in name order (empty if none); a
  *                    result of a flavoured run ({@link Flavours}) also has {@code jdk} (its
  *                    feature release) and {@code readside} ({@code fenced} or {@code asymmetric}),
- *                    read from its forks' JVM arguments, so its label and the bars tell it apart
+ *                    read from its forks' JVM arguments, so its label and the ratio tables tell it apart
  * @param mode        JMH's short mode name: {@code avgt}, {@code thrpt}, {@code sample}, {@code ss}
  * @param threads     the number of benchmark threads (for {@code @Group}, the whole group)
  * @param score       the primary score, in {@code unit}
@@ -66,7 +66,8 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
             if (!known()) {
                 return UNKNOWN;
             }
-            return new Interval(hi <= 0 ? Double.POSITIVE_INFINITY : k / hi, lo <= 0 ? Double.POSITIVE_INFINITY : k / lo);
+            return new Interval(hi <= 0 ? Double.POSITIVE_INFINITY : k / hi,
+                    lo <= 0 ? Double.POSITIVE_INFINITY : k / lo);
         }
     }
 
@@ -314,37 +315,4 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
         }
     }
 
-    /**
-     * Whether this result is the one a bar or a table names: {@code ref} is {@code Class.method}
-     * (a suffix of the full name at a dot, so the package may be left out) optionally followed by
-     * parameters that must match, {@code ShutdownLatencyBenchmark.crossThread[uses=1]}. A result
-     * of a flavoured run matches only a reference that names its flavour
-     * ({@code UsePairBenchmark.useCount[readside=asymmetric]}): a bar without one is about the
-     * default run.
-     */
-    boolean matches(String ref) {
-        String name = ref;
-        Map<String, String> wanted = Map.of();
-        int bracket = ref.indexOf('[');
-        if (bracket >= 0 && ref.endsWith("]")) {
-            name = ref.substring(0, bracket);
-            wanted = new TreeMap<>();
-            for (String kv : ref.substring(bracket + 1, ref.length() - 1).split(",")) {
-                int eq = kv.indexOf('=');
-                wanted.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
-        }
-        if (!(benchmark.equals(name) || benchmark.endsWith("." + name))) {
-            return false;
-        }
-        if (params.containsKey(READ_SIDE_PARAM) && !wanted.containsKey(READ_SIDE_PARAM)) {
-            return false;
-        }
-        for (Map.Entry<String, String> e : wanted.entrySet()) {
-            if (!e.getValue().equals(params.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -129,7 +129,8 @@ final class Plan {
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream());
         OutputFormat silent = OutputFormatFactory.createFormatInstance(devNull, VerboseMode.SILENT);
         BenchmarkList list = BenchmarkList.defaultList();
-        SortedSet<BenchmarkListEntry> found = list.find(silent, includes.isEmpty() ? List.of(".*") : includes, List.of());
+        SortedSet<BenchmarkListEntry> found = list.find(silent, includes.isEmpty() ? List.of(".*") : includes,
+                List.of());
         Map<String, Long> methodsPerClass = list.find(silent, List.of(".*"), List.of()).stream()
                 .collect(Collectors.groupingBy(BenchmarkListEntry::getUserClassQName, Collectors.counting()));
 
@@ -215,8 +216,8 @@ final class Plan {
 
     /**
      * Whether an include names a class deliberately: it matches from the start of the simple or the
-     * full class name. So {@code --include UsePairBenchmark} does not pull in
-     * ProtoUsePairBenchmark, while {@code --include Proto} does.
+     * full class name. So {@code --include UsePairBenchmark} does not pull in a class left out by
+     * default named XUsePairBenchmark, while {@code --include XUse} does.
      */
     static boolean names(String include, String cls) {
         String simple = cls.substring(cls.lastIndexOf('.') + 1);

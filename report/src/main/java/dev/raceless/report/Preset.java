@@ -134,7 +134,7 @@ enum Preset {
 
     /**
      * The thread counts a swept class runs at: powers of two from 1 to max(8, 2 × CPUs) (and that
-     * top itself when it is not a power of two). At least 8 because the bars ask for 1, 2, 4
+     * top itself when it is not a power of two). At least 8, so every report shows 1, 2, 4
      * and 8 threads; past the CPU count the threads oversubscribe, which the report says. Smoke
      * runs 2 threads only.
      */

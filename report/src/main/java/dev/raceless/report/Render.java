@@ -50,12 +50,12 @@ public final class Render {
     }
 
     static void redraw(Path dir) throws IOException {
-        printBars(render(dir));
+        render(dir);
         System.out.println("\nReport redrawn: " + dir.resolve("README.md"));
     }
 
     /** Reads a results directory and writes its README.md and charts. */
-    static List<Bars.Outcome> render(Path dir) throws IOException {
+    static void render(Path dir) throws IOException {
         Path json = dir.resolve(RESULT_JSON);
         if (!Files.exists(json)) {
             throw new IOException("no " + RESULT_JSON + " in " + dir);
@@ -64,17 +64,7 @@ public final class Render {
         RunInfo info = RunInfo.load(dir.resolve(RUN_PROPERTIES));
         Path fp = dir.resolve(FOOTPRINT_MD);
         String footprint = Files.exists(fp) ? Files.readString(fp, StandardCharsets.UTF_8) : null;
-        return Markdown.write(dir, info, results, footprint);
-    }
-
-    static void printBars(List<Bars.Outcome> outcomes) {
-        System.out.println("\nPerformance bars on this hardware (judged at the edge of the 99.9% interval):");
-        for (Bars.Outcome o : outcomes) {
-            String v = o.status() == Bars.Status.HOLDS ? "holds       " : o.status() == Bars.Status.MISSED ? "MISSED      "
-                    : o.status() == Bars.Status.INCONCLUSIVE ? "inconclusive" : "  -         ";
-            System.out.printf(Locale.ROOT, "  %-4s %s  %s: %s%n", o.bar().id(), v, Bars.describe(o.bar()),
-                    o.measured().replace("**", ""));
-        }
+        Markdown.write(dir, info, results, footprint);
     }
 
     /** "4m05s", "1h02m". */

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 /**
  * The benchmark report: runs a preset of the JMH suite against the peers and writes
  * {@code results/<date>-<cpu>-<jdk>/} (or {@code --out DIR}) with the raw JSON, a Markdown report
- * (machine, command, tables, ratios, the performance bars and whether each holds here) and PNG
- * charts.
+ * (machine, command, and per scenario raceless against each peer: scores and ratios with their
+ * 99.9% intervals, whether each peer is correct for the job) and PNG charts.
  *
  * <pre>
  *   ./report.sh                          # quick preset: the whole suite in under ten minutes
@@ -45,7 +45,7 @@ public final class Report {
     /* Implementation notes: the report is two steps with a file boundary between them. Measure:
      * plan (Plan) → run each part through JMH (Progress prints) → merge the per-run JSON into
      * jmh-result.json, run Footprint, store run.properties. Render: read those three files →
-     * README.md + charts (Markdown, Charts, Bars). --render repeats only the second step, so bars
+     * README.md + charts (Markdown, Charts). --render repeats only the second step, so tables
      * and layout can change without measuring again, and a report always shows the facts of the
      * machine that measured it.
      *
@@ -104,7 +104,8 @@ public final class Report {
         plan.notes.addAll(flavourNotes);
         if (plan.runs.isEmpty()) {
             System.err.println("report: no benchmark matches " + (a.includes.isEmpty() ? "the default suites"
-                    : String.join(", ", a.includes)) + ". List them with: java -jar jmh-benchmarks/target/benchmarks.jar -l");
+                    : String.join(", ", a.includes))
+                    + ". List them with: java -jar jmh-benchmarks/target/benchmarks.jar -l");
             return 2;
         }
         Preset.Settings settings = a.preset.settings(plan.forkUnits());
@@ -186,7 +187,7 @@ public final class Report {
     private static int renderInItsOwnJvm(Path dir) throws IOException, InterruptedException {
         String cp = System.getProperty(RENDER_CLASSPATH);
         if (cp == null || cp.isEmpty()) {
-            Render.printBars(Render.render(dir));
+            Render.render(dir);
             return 0;
         }
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
@@ -272,7 +273,8 @@ public final class Report {
                 Files.delete(p);
             }
         }
-        for (String f : new String[] {"README.md", Charts.DESCRIPTION_FILE, RESULT_JSON, RUN_PROPERTIES, FOOTPRINT_MD}) {
+        for (String f : new String[] {"README.md", Charts.DESCRIPTION_FILE, RESULT_JSON, RUN_PROPERTIES,
+                FOOTPRINT_MD}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -322,7 +324,7 @@ public final class Report {
                 "",
                 "Runs the JMH benchmarks of raceless and its peers and writes",
                 "DIR/<date>-<cpu>-<jdk>/ (DIR defaults to results/, which git ignores): README.md (machine, command,",
-                "tables, ratios, the performance bars and whether each holds here), PNG charts,",
+                "raceless and each peer per scenario with 99.9% intervals, ratios, correctness), PNG charts,",
                 "jmh-result.json, footprint.md and run.properties. A second run on the same day, machine",
                 "and JDK replaces those files.",
                 "",
@@ -331,8 +333,8 @@ public final class Report {
                 "  --preset smoke    one 200 ms iteration at 2 threads: proves it runs (CI), measures nothing",
                 "  --include REGEX   only benchmarks whose full name matches (JMH's rule: find, not match);",
                 "                    repeatable; classes not listed in Suites run once at their own @Threads;",
-                "                    classes left out by default (the prototypes) run only when an include",
-                "                    matches the start of their name (--include Proto)",
+                "                    classes left out by default run only when an include matches the",
+                "                    start of their name",
                 "  --threads LIST    thread counts for swept classes (default 1,2,4,... up to max(8, 2 x CPUs))",
                 "  --jdk22 PATH      a JDK 22+ (home or bin/java) on which the read-side benchmarks run again,",
                 "                    forced FENCED and forced ASYMMETRIC (--enable-native-access=ALL-UNNAMED);",
@@ -401,7 +403,8 @@ public final class Report {
                                 a.threads.add(v);
                             }
                         } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--threads wants positive numbers like 1,2,4,8, not '" + t + "'");
+                            throw new IllegalArgumentException(
+                                    "--threads wants positive numbers like 1,2,4,8, not '" + t + "'");
                         }
                         break;
                     case "--out":

@@ -1,19 +1,23 @@
 package dev.raceless.report;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The benchmark classes the report knows, one line each: which class, whether its results mean
- * anything at other thread counts, which of its methods are raceless (the others are its peers),
- * and how to draw it. A benchmark class not listed here still runs when it is in the default
- * packages or matched by {@code --include}: once, with its own {@code @Threads}, charted by what
- * its results look like.
+ * The scenarios the report knows, one entry each: which benchmark class, whether its results mean
+ * anything at other thread counts, which of its methods are raceless, and for each peer method
+ * whether it is correct for the scenario's job and why not. A benchmark class not listed here
+ * still runs when it is in the default packages or matched by {@code --include}: once, with its
+ * own {@code @Threads}, charted by what its results look like, every method shown as measured.
  *
- * <p><b>Adding a class.</b> One {@code new Suite(...)} line below. Sweep threads only when every
- * thread runs the same code and the score is per thread or per run (AverageTime, Throughput);
- * never for {@code @Group} benchmarks (their {@code @GroupThreads} fix the shape) or for latency
- * benchmarks that start threads of their own.
+ * <p><b>Adding a scenario.</b> One {@code new Suite(...)} entry in {@link #ALL}: the title, the
+ * class, whether to sweep threads, the chart, the raceless methods, each peer with its
+ * correctness, and the question the class answers. Its tables, ratios, intervals and chart
+ * follow. Sweep threads only when every thread runs the same code and the score is per thread or
+ * per run (AverageTime, Throughput); never for {@code @Group} benchmarks (their
+ * {@code @GroupThreads} fix the shape) or for latency benchmarks that start threads of their own.
+ * To run it again in both read-side flavours on a JDK 22+, add a line to {@link #BOTH_FLAVOURS}.
  */
 final class Suites {
 
@@ -42,11 +46,14 @@ final class Suites {
      * @param chart        how to draw it
      * @param raceless     the methods that measure raceless; every other method of the class is a
      *                     peer, and the ratio table divides each raceless method by each peer
+     * @param peers        each peer method and whether it is correct for the scenario's job, in
+     *                     words that start with "yes" or "no" ("no (a counter, no shutdown)");
+     *                     empty when the class measures raceless alone
      * @param byDefault    false for classes run only when {@code --include} names them
      * @param question     the one question the class answers, printed under the heading
      */
     record Suite(String title, String classRegex, boolean sweepThreads, Chart chart, List<String> raceless,
-                 boolean byDefault, String question) {
+                 Map<String, String> peers, boolean byDefault, String question) {
 
         boolean matches(String className) {
             return Pattern.compile(classRegex).matcher(className).matches();
@@ -55,7 +62,20 @@ final class Suites {
         boolean isRaceless(String method) {
             return raceless.contains(method);
         }
+
+        /** Whether the method is correct for the job: "yes" for raceless, the peer's entry, or null. */
+        String correctness(String method) {
+            return isRaceless(method) ? RACELESS_CORRECT : peers.get(method);
+        }
+
+        /** Whether the report prints a correctness column for this class. */
+        boolean hasPeers() {
+            return !peers.isEmpty();
+        }
     }
+
+    /** The correctness of every raceless method, in its own scenario. */
+    static final String RACELESS_CORRECT = "yes";
 
     private static final String REFCOUNT = "dev\\.raceless\\.bench\\.refcount\\.";
     private static final String GRACE = "dev\\.raceless\\.bench\\.grace\\.";
@@ -64,55 +84,69 @@ final class Suites {
     /** Benchmark classes outside these packages run only when {@code --include} names them. */
     static final String DEFAULT_PACKAGES = "dev\\.raceless\\.bench\\.(refcount|grace|registry|loader)\\..*";
 
+    /** A sum of stripes plus a closed flag: a use can begin after the unloader read zero. */
+    private static final String NO_SNAPSHOT = "no (the sum is no snapshot; the flag races the shutdown)";
+    /** A read lock as the use, the write lock as the shutdown. */
+    private static final String LOCK_WORD = "yes (the write lock is the shutdown)";
+
     /** The report's order: sections appear in this order, unlisted classes after them. */
     static final List<Suite> ALL = List.of(
             new Suite("UseCount: one use pair on a shared object", REFCOUNT + "UsePairBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount", "useCountLocal"), true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount", "useCountLocal"),
+                    Map.of("atomicLongIncNotZero", "yes (increment-if-not-zero on one word)",
+                            "longAdderFlag", NO_SNAPSHOT,
+                            "jctoolsStripedFlag", NO_SNAPSHOT,
+                            "agronaIncDec", "no (a counter, no shutdown)",
+                            "rwLockRead", LOCK_WORD,
+                            "stampedRead", LOCK_WORD), true,
                     "What does one take-and-drop cost on one object shared by all threads, for UseCount "
                             + "and for the counters a module use count could be built from?"),
             new Suite("UseCount: shutdown to termination", REFCOUNT + "ShutdownLatencyBenchmark", false,
-                    Chart.LATENCY, List.of("inlineCycle", "crossThread"), true,
+                    Chart.LATENCY, List.of("inlineCycle", "crossThread"), Map.of(), true,
                     "How long from shutdown() to the return of awaitTermination() when uses are held "
                             + "and dropped as soon as the shutdown is seen?"),
-            new Suite("UseCount fast-path prototypes (not published)", REFCOUNT + "ProtoUsePairBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("useCount"), false,
-                    "Would a different UseCount fast path be cheaper? Run with --include Proto."),
 
             new Suite("GraceDomain: read-side section", GRACE + "ReadSideBenchmark", true,
-                    Chart.THROUGHPUT_VS_THREADS, List.of("enterExit", "enterExitLocal"), true,
+                    Chart.THROUGHPUT_VS_THREADS, List.of("enterExit", "enterExitLocal"),
+                    Map.of("longAdderFlag", NO_SNAPSHOT,
+                            "rwLockRead", LOCK_WORD,
+                            "stampedRead", LOCK_WORD,
+                            "useCount", "yes (raceless UseCount)"), true,
                     "What does one enter+exit cost on a shared GraceDomain, against the JDK read locks "
                             + "and the UseCount pair?"),
             // One synchronizer (@Threads(1)); its readers are daemon threads, so not swept.
             new Suite("GraceDomain: synchronize() latency", GRACE + "SynchronizeBenchmark", false,
-                    Chart.LATENCY, List.of("noReaders", "shortReaders"), true,
+                    Chart.LATENCY, List.of("noReaders", "shortReaders"), Map.of(), true,
                     "How long does synchronize() take with no readers, and under short readers?"),
             // Each method fixes its own @Threads (1 and 2): sweeping would erase the comparison.
             new Suite("GraceDomain: concurrent synchronizers", GRACE + "SynchronizersBenchmark", false,
-                    Chart.LATENCY, List.of("oneSynchronizer", "twoSynchronizers"), true,
-                    "Do concurrent synchronize() callers share grace periods (two callers ≥ 1.5× the "
-                            + "calls per second of one)?"),
-            // callAfterGrace at its own @Threads(2) (the bar's shape), barrierLatency at 1.
+                    Chart.LATENCY, List.of("oneSynchronizer", "twoSynchronizers"), Map.of(), true,
+                    "Do concurrent synchronize() callers share grace periods (calls per second of two "
+                            + "callers against one)?"),
+            // callAfterGrace at its own @Threads(2), barrierLatency at 1.
             new Suite("GraceDomain: callAfterGrace and barrier()", GRACE + "CallAfterGraceBenchmark", false,
-                    Chart.LATENCY, List.of("callAfterGrace", "barrierLatency"), true,
+                    Chart.LATENCY, List.of("callAfterGrace", "barrierLatency"), Map.of(), true,
                     "How many deferred actions per second can callAfterGrace take from two threads, and "
                             + "how long does barrier() take behind a few queued actions?"),
             new Suite("Loader: hot path", LOADER + "LoaderHotPathBenchmark", true,
                     Chart.THROUGHPUT_VS_THREADS,
-                    List.of("acquireRelease", "acquireReleaseDuringChurn", "registryForEach4"), true,
+                    List.of("acquireRelease", "acquireReleaseDuringChurn", "registryForEach4"),
+                    Map.of("useCount", "yes for one module (the bare UseCount pair, no key lookup)"), true,
                     "What does a call through the loader cost, against the bare UseCount pair, and while "
                             + "another thread keeps unloading the module?"),
             new Suite("Registry: deregistration latency", LOADER + "DeregistrationLatencyBenchmark", false,
                     Chart.LATENCY,
-                    List.of("tryDeregister", "deregister", "deregisterAsyncIdle", "deregisterAsyncInFlight"), true,
+                    List.of("tryDeregister", "deregister", "deregisterAsyncIdle", "deregisterAsyncInFlight"),
+                    Map.of(), true,
                     "How long from a deregistration call to DEREGISTERED, for each variant, with no call "
                             + "in flight and with one that ends promptly?")
     );
 
     /**
      * A read-side benchmark class that runs again in each flavour on a JDK 22+ ({@link Flavours}).
-     * Only the methods the flavour bars and the side-by-side comparison need, to keep the quick
-     * preset in its budget: {@code ours} at every thread count of the sweep, {@code peers} at 1
-     * and 2 threads (the bars compare at those), and in the smoke preset only the first of
+     * Only the methods the side-by-side comparison needs, to keep the quick preset in its
+     * budget: {@code ours} at every thread count of the sweep, {@code peers} at 1 and 2 threads
+     * (the flavours are compared at those), and in the smoke preset only the first of
      * {@code ours}.
      *
      * @param classRegex the benchmark class (whole match over its full name)
@@ -130,8 +164,10 @@ final class Suites {
 
     /** The read-side benchmarks, run in both flavours when a JDK 22+ is installed. */
     static final List<Flavoured> BOTH_FLAVOURS = List.of(
-            new Flavoured(REFCOUNT + "UsePairBenchmark", List.of("useCount", "useCountLocal"), List.of("longAdderFlag")),
-            new Flavoured(GRACE + "ReadSideBenchmark", List.of("enterExit", "enterExitLocal"), List.of("longAdderFlag")),
+            new Flavoured(REFCOUNT + "UsePairBenchmark", List.of("useCount", "useCountLocal"),
+                    List.of("longAdderFlag")),
+            new Flavoured(GRACE + "ReadSideBenchmark", List.of("enterExit", "enterExitLocal"),
+                    List.of("longAdderFlag")),
             new Flavoured(LOADER + "LoaderHotPathBenchmark", List.of("acquireRelease"), List.of("useCount")),
             new Flavoured(GRACE + "SynchronizeBenchmark", List.of("noReaders", "shortReaders"), List.of()),
             new Flavoured(REFCOUNT + "ShutdownLatencyBenchmark", List.of("crossThread"), List.of()));
@@ -139,38 +175,6 @@ final class Suites {
     /** The flavoured entry for a class, or null. */
     static Flavoured flavoured(String className) {
         return BOTH_FLAVOURS.stream().filter(f -> f.matches(className)).findFirst().orElse(null);
-    }
-
-    /**
-     * What a benchmarked counter guarantees when used as a module's use count, for the chart
-     * legends: an <em>exact zero test</em> (reading zero means no use is held, so unloading is
-     * safe) and <em>refusal after shutdown</em> (a take fails once shutdown has begun). Only a
-     * counter with both can decide "unload now" without a race. Null for methods not listed.
-     */
-    static String guarantee(String method) {
-        switch (method) {
-            case "useCount":
-            case "useCountLocal":
-            case "acquireRelease":
-            case "acquireReleaseDuringChurn":
-            case "registryForEach4":
-                return "exact zero test yes, refusal after shutdown yes";
-            case "atomicLongIncNotZero":
-                return "exact zero test yes, refusal after shutdown yes (one shared word)";
-            case "longAdderFlag":
-            case "jctoolsStripedFlag":
-                return "exact zero test no, refusal after shutdown no (sum is no snapshot; the flag is racy)";
-            case "agronaIncDec":
-                return "exact zero test no, refusal after shutdown no (a take never fails)";
-            case "rwLockRead":
-            case "stampedRead":
-                return "exact zero test yes (write tryLock), refusal yes while the write lock is held";
-            case "enterExit":
-            case "enterExitLocal":
-                return "no zero test: synchronize() waits for the sections begun before it; no refusal";
-            default:
-                return null;
-        }
     }
 
     /** The registered suite for a class, or a single-run, auto-charted suite named after it. */
@@ -181,7 +185,7 @@ final class Suites {
             }
         }
         return new Suite(className.substring(className.lastIndexOf('.') + 1), Pattern.quote(className), false,
-                Chart.AUTO, List.of(), true, null);
+                Chart.AUTO, List.of(), Map.of(), true, null);
     }
 
     /** Whether the class is registered (false: the report runs it once and says so). */

@@ -1,13 +1,12 @@
 /**
  * The benchmark report: one command ({@code ./report.sh}) that runs a preset of the JMH suite in
- * {@code jmh-benchmarks}, checks the performance bars and writes
+ * {@code jmh-benchmarks}, compares raceless with its peers and writes
  * {@code results/<date>-<cpu>-<jdk>/} (or {@code --out DIR}).
  *
  * <ul>
  * <li>{@link dev.raceless.report.Report}: the main class and its command line.</li>
- * <li>{@code Suites}: which benchmark classes are swept over threads, which methods are raceless,
- *     how each is charted.</li>
- * <li>{@code Bars}: the performance bars, as data, and their verdicts.</li>
+ * <li>{@code Suites}: the scenarios: which benchmark classes are swept over threads, which methods
+ *     are raceless, whether each peer is correct for the job, how each is charted.</li>
  * <li>{@code Render}: the second step alone (redraw from files), in a JVM without JMH.</li>
  * <li>{@code Preset}, {@code Plan}, {@code Progress}: what to run, for how long, and the console
  *     progress with its time estimate.</li>

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Results of the flavoured runs (the read-side benchmarks again on a JDK 22+, forced FENCED and
  * forced ASYMMETRIC) are told apart by the tag in their forks' JVM arguments: their labels name
- * the JDK and the flavour, a bar about the default run never reads them, and a flavour bar reads
- * only them.
+ * the JDK and the flavour, and their flavour key keeps them out of the default run's ratios
+ * (SyntheticReportTest checks the rendered ratios).
  */
 class FlavouredRunsTest {
 
@@ -46,21 +46,6 @@ class FlavouredRunsTest {
         assertEquals("", ms.get(0).flavourKey());
         assertEquals("useCount[jdk=25,readside=asymmetric]", ms.get(2).label());
         assertEquals("jdk=25,readside=asymmetric", ms.get(2).flavourKey());
-    }
-
-    @Test
-    void aBarAboutTheDefaultRunNeverReadsAFlavouredResult() {
-        Bars.Outcome u3 = Bars.check(HonestVerdictsTest.bar("U3"), run(), List.of());
-        assertTrue(u3.measured().startsWith("longAdderFlag 9.40 ns ÷ useCount 9.40 ns"), u3.measured());
-        assertEquals(Bars.Status.MISSED, u3.status());
-    }
-
-    @Test
-    void aFlavourBarReadsOnlyItsFlavour() {
-        Bars.Outcome a2 = Bars.check(HonestVerdictsTest.bar("A2"), run(), List.of());
-        assertTrue(a2.measured().startsWith("longAdderFlag 9.00 ns ÷ useCount 1.50 ns = **6.00×**"), a2.measured());
-        assertEquals(Bars.Status.HOLDS, a2.status());
-        assertEquals(Bars.Status.NOT_MEASURED, Bars.check(HonestVerdictsTest.bar("J2"), run(), List.of()).status());
     }
 
     @Test

@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The floors under the hot paths: what is the least a use pair can cost on this machine, one
  * required step at a time, beside the peer and the library's own calls in the same run? Not part
- * of the report: it answers whether a bar is reachable at all (issues 8 and 9), with the numbers
- * that say so. ns/op per thread, one shared object, never closed.
+ * of the report: it prices what a correct design cannot avoid, the measure a design is held to.
+ * ns/op per thread, one shared object, never closed.
  *
  * <ul>
- * <li>{@code longAdderFlag}: the peer of the read-side bars, as in {@link UsePairBenchmark}.</li>
+ * <li>{@code longAdderFlag}: the read-side peer, as in {@code UsePairBenchmark} (jmh-benchmarks).</li>
  * <li>{@code slotStores}: the ASYMMETRIC floor that is no count: a slot owned by the benchmark
  *     thread, a release store to its up total and one to its down total, nothing read. A count
  *     that never looks at its state cannot refuse a use, so nothing correct is cheaper.</li>
@@ -254,9 +254,11 @@ public class HotPathFloorBenchmark {
      *
      *   J25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
      *   for t in 1 2; do
-     *     $J25 -jar jmh-benchmarks/target/benchmarks.jar 'HotPathFloorBenchmark\.(longAdderFlag|slot.*|useCountLocal)$' \
+     *     $J25 -jar jmh-benchmarks/target/benchmarks.jar \
+     *         'HotPathFloorBenchmark\.(longAdderFlag|slot.*|useCountLocal)$' \
      *         -t $t -prof gc -jvmArgsPrepend '--enable-native-access=ALL-UNNAMED -Ddev.raceless.readside=asymmetric'
-     *     java -jar jmh-benchmarks/target/benchmarks.jar 'HotPathFloorBenchmark\.(useCount|useCountThroughRef|loaderAcquireRelease)$' \
+     *     java -jar jmh-benchmarks/target/benchmarks.jar \
+     *         'HotPathFloorBenchmark\.(useCount|useCountThroughRef|loaderAcquireRelease)$' \
      *         -t $t -prof gc
      *   done
      */

@@ -24,7 +24,8 @@ public final class DeregistrationEvent extends Event {
     public String registration;
     /** Variant. */
     @Label("Variant")
-    @Description("tryDeregister, tryDeregister(timeout), deregister, deregisterAsync, tryDeregisterAll or deregisterAll")
+    @Description("tryDeregister, tryDeregister(timeout), deregister, deregisterAsync, tryDeregisterAll "
+            + "or deregisterAll")
     public String variant;
     /** Result. */
     @Label("Result")

@@ -30,6 +30,7 @@ public final class GracePeriodEvent extends Event {
     public String outcome;
     /** Callers Queued. */
     @Label("Callers Queued")
-    @Description("Callers waiting for the grace-period lock when it ended: it serves those that arrived before it began")
+    @Description("Callers waiting for the grace-period lock when it ended: it serves those that arrived "
+            + "before it began")
     public int callersQueued;
 }

@@ -33,7 +33,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("Broken on purpose: LateReaderOldEpoch on a grace mechanism without step (a); must show use-after-free.")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The reader finished before the free landed (luck).")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Unpublish first: the late reader found no object.")
-@Outcome(id = "1, 1", expect = ACCEPTABLE_INTERESTING, desc = "broken on purpose: expected (no drain of the inactive index)")
+@Outcome(id = "1, 1", expect = ACCEPTABLE_INTERESTING,
+        desc = "broken on purpose: expected (no drain of the inactive index)")
 @Outcome(expect = FORBIDDEN, desc = "Impossible by construction.")
 @State
 public class BrokenLateReaderOldEpoch {

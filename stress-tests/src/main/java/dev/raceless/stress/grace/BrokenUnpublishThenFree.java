@@ -42,7 +42,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("Broken on purpose: UnpublishThenFree on a release/acquire grace mechanism; must show use-after-free.")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Reader first: the drain saw it.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Unpublish first: the reader found no object.")
-@Outcome(id = "1, 1", expect = ACCEPTABLE_INTERESTING, desc = "broken on purpose: expected (use-after-free through release/acquire counters)")
+@Outcome(id = "1, 1", expect = ACCEPTABLE_INTERESTING,
+        desc = "broken on purpose: expected (use-after-free through release/acquire counters)")
 @Outcome(expect = FORBIDDEN, desc = "Impossible by construction.")
 @State
 public class BrokenUnpublishThenFree {

@@ -243,7 +243,7 @@ public final class GraceTortureStress {
                 }
                 case TIMED_AND_TRY -> {
                     if (which == 0) {
-                        while (!domain.synchronize(20, TimeUnit.MICROSECONDS)) {
+                        while (!domain.trySynchronize(20, TimeUnit.MICROSECONDS)) {
                             failures++;
                         }
                     } else {
@@ -412,13 +412,14 @@ public final class GraceTortureStress {
         }
         long cap = TimeUnit.SECONDS.toMillis(seconds);
         long start = System.nanoTime();
-        System.out.println("GraceTortureStress on " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
-                + " CPUs, cap " + seconds + " s per scenario");
+        System.out.println("GraceTortureStress on " + Runtime.version() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, cap " + seconds + " s per scenario");
         int status = 0;
 
         Result broken = torture(Mode.BROKEN_FREE_FIRST, cap);
         boolean caught = broken.violations > 0;
-        System.out.println(String.format("%-20s %s  %,d violations, first after %d ms, %,d updater rounds (broken on purpose: must be caught)",
+        System.out.println(String.format("%-20s %s  %,d violations, first after %d ms, %,d updater rounds "
+                + "(broken on purpose: must be caught)",
                 broken.name, caught ? "caught" : "MISSED", broken.violations, broken.caughtAfterMillis, broken.rounds));
         if (caught) {
             System.out.println("    first violation: " + broken.firstViolation);
@@ -426,7 +427,8 @@ public final class GraceTortureStress {
             status = 2;
         }
         if (!brokenOnly) {
-            for (Mode m : new Mode[] {Mode.SYNCHRONIZE, Mode.TWO_SYNCHRONIZERS, Mode.CALL_AFTER_GRACE, Mode.TIMED_AND_TRY}) {
+            Mode[] modes = {Mode.SYNCHRONIZE, Mode.TWO_SYNCHRONIZERS, Mode.CALL_AFTER_GRACE, Mode.TIMED_AND_TRY};
+            for (Mode m : modes) {
                 Result r = torture(m, cap);
                 System.out.println(r);
                 if (!r.ok()) {
@@ -444,8 +446,9 @@ public final class GraceTortureStress {
                 status = 1;
             }
         }
-        System.out.println((status == 0 ? "PASSED" : status == 1 ? "FAILED: a violation" : "FAILED: the broken mode went unnoticed")
-                + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+        String verdict = status == 0 ? "PASSED" : status == 1 ? "FAILED: a violation"
+                : "FAILED: the broken mode went unnoticed";
+        System.out.println(verdict + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
         System.exit(status);
     }
 

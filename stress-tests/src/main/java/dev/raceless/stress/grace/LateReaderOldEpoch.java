@@ -56,7 +56,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("A section open on the inactive epoch index (a late reader) is waited for by the next synchronize().")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Late reader found the object; the free waited for its exit.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Unpublish first: the late reader found no object.")
-@Outcome(id = "1, 1", expect = FORBIDDEN, desc = "Use-after-free: synchronize() skipped the section on the inactive index.")
+@Outcome(id = "1, 1", expect = FORBIDDEN,
+        desc = "Use-after-free: synchronize() skipped the section on the inactive index.")
 @Outcome(expect = FORBIDDEN, desc = "Impossible by construction.")
 @State
 public class LateReaderOldEpoch {

@@ -28,7 +28,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Description("unpublish; synchronize(); free, with the reader in a GraceDomain.Local section: never a use-after-free.")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Reader first: it used the object; the free waited for its exit.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Unpublish first: the reader found no object.")
-@Outcome(id = "1, 1", expect = FORBIDDEN, desc = "Use-after-free: the free did not wait for a section that held the object.")
+@Outcome(id = "1, 1", expect = FORBIDDEN,
+        desc = "Use-after-free: the free did not wait for a section that held the object.")
 @Outcome(expect = FORBIDDEN, desc = "Impossible by construction.")
 @State
 public class LocalUnpublishThenFree {

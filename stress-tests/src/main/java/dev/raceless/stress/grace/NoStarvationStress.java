@@ -40,9 +40,9 @@ public final class NoStarvationStress {
 
         @Override
         public String toString() {
-            return String.format("%-20s %s  %,d of %,d synchronize() calls done in %d ms (cap %d ms) under %,d reader sections "
-                            + "on %d flooding threads", "no starvation", ok() ? "ok  " : "FAIL", completed, GRACE_PERIODS,
-                    millis, capMillis, readerSections, READERS);
+            return String.format("%-20s %s  %,d of %,d synchronize() calls done in %d ms (cap %d ms) under %,d "
+                            + "reader sections on %d flooding threads", "no starvation", ok() ? "ok  " : "FAIL",
+                    completed, GRACE_PERIODS, millis, capMillis, readerSections, READERS);
         }
     }
 

@@ -84,12 +84,14 @@ public final class SynchronizersShareStress {
 
         @Override
         public String toString() {
-            return String.format("%-20s %s  %,d synchronize() calls by %d threads (at most %,d by one), %,d grace periods: "
-                            + "%.2f calls per grace period (need >= %.2f; and grace periods >= %,d), %,d reader sections, %d ms",
+            return String.format("%-20s %s  %,d synchronize() calls by %d threads (at most %,d by one), "
+                            + "%,d grace periods: %.2f calls per grace period (need >= %.2f; and grace periods "
+                            + ">= %,d), %,d reader sections, %d ms",
                     "sharing", ok() ? "ok  " : "FAIL", calls, CALLERS, maxCallsOfOneCaller, gracePeriods,
                     gracePeriods == 0 ? 0.0 : (double) calls / gracePeriods, MIN_SHARING, maxCallsOfOneCaller,
                     readerSections, millis)
-                    + String.format("%n    latency: %,d of %,d calls saw more than %d grace periods complete (at most %d)%s",
+                    + String.format("%n    latency: %,d of %,d calls saw more than %d grace periods complete "
+                    + "(at most %d)%s",
                     overlong, calls, MAX_NEEDED, worst, latencyOk() ? "" : ": a caller whose grace period had"
                             + " completed waited for gpLock behind grace periods it did not need");
         }

@@ -40,10 +40,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @JCStressTest
 @Description("unpublish; if (trySynchronize()) free: a reader that found the object never sees it freed.")
 @Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "Reader ended before the scan; grace period done; freed after.")
-@Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "Reader open during the scan: trySynchronize() failed, nothing freed.")
+@Outcome(id = "1, 0, 0", expect = ACCEPTABLE,
+        desc = "Reader open during the scan: trySynchronize() failed, nothing freed.")
 @Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "Unpublish first; grace period done.")
-@Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "Unpublish first; the reader's empty section made the try fail (spurious, allowed).")
-@Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "Use-after-free: trySynchronize() returned true under a section holding the object.")
+@Outcome(id = "0, 0, 0", expect = ACCEPTABLE,
+        desc = "Unpublish first; the reader's empty section made the try fail (spurious, allowed).")
+@Outcome(id = "1, 1, 1", expect = FORBIDDEN,
+        desc = "Use-after-free: trySynchronize() returned true under a section holding the object.")
 @Outcome(expect = FORBIDDEN, desc = "Impossible by construction.")
 @State
 public class TryUnpublishThenFree {

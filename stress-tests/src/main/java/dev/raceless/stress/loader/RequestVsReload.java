@@ -34,7 +34,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct acquire(), release() or reload() threw.")
 @Outcome(id = ".*DESTROYED.*", expect = FORBIDDEN, desc = "A call reached an instance whose destroy had begun.")
 @Outcome(id = ".*VIOLATION.*", expect = FORBIDDEN, desc = "Destroy under a call, or two live instances of the key.")
-@Outcome(id = "1, RELOADED, loaded #2 live=1", expect = ACCEPTABLE, desc = "Request got #1 first; the reload waited for its call.")
+@Outcome(id = "1, RELOADED, loaded #2 live=1", expect = ACCEPTABLE,
+        desc = "Request got #1 first; the reload waited for its call.")
 @Outcome(id = "2, RELOADED, loaded #2 live=1", expect = ACCEPTABLE, desc = "Request waited for the reload and got #2.")
 @Outcome(expect = FORBIDDEN, desc = "Anything else.")
 @State

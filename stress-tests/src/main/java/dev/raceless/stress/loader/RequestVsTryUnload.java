@@ -42,7 +42,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = ".*VIOLATION.*", expect = FORBIDDEN, desc = "Destroy under a call, or two live instances of the key.")
 @Outcome(id = "1, BUSY, loaded #1 live=1", expect = ACCEPTABLE, desc = "Call in flight: BUSY, #1 stays.")
 @Outcome(id = "1, UNLOADED, none live=0", expect = ACCEPTABLE, desc = "Call ended first; #1 unloaded.")
-@Outcome(id = "2, UNLOADED, loaded #2 live=1", expect = ACCEPTABLE, desc = "Request waited for #1's destroy, got a fresh #2.")
+@Outcome(id = "2, UNLOADED, loaded #2 live=1", expect = ACCEPTABLE,
+        desc = "Request waited for #1's destroy, got a fresh #2.")
 @Outcome(expect = FORBIDDEN, desc = "Anything else: e.g. #2 after BUSY, NOT_LOADED for a loaded key.")
 @State
 public class RequestVsTryUnload {

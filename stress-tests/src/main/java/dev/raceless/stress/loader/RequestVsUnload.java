@@ -38,8 +38,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct acquire() or release() threw.")
 @Outcome(id = ".*DESTROYED.*", expect = FORBIDDEN, desc = "A call reached an instance whose destroy had begun.")
 @Outcome(id = ".*VIOLATION.*", expect = FORBIDDEN, desc = "Destroy under a call, or two live instances of the key.")
-@Outcome(id = "1, UNLOADED, none live=0", expect = ACCEPTABLE, desc = "Request got #1 first; the unload waited for its call.")
-@Outcome(id = "2, UNLOADED, loaded #2 live=1", expect = ACCEPTABLE, desc = "Request waited for #1's destroy, got a fresh #2.")
+@Outcome(id = "1, UNLOADED, none live=0", expect = ACCEPTABLE,
+        desc = "Request got #1 first; the unload waited for its call.")
+@Outcome(id = "2, UNLOADED, loaded #2 live=1", expect = ACCEPTABLE,
+        desc = "Request waited for #1's destroy, got a fresh #2.")
 @Outcome(expect = FORBIDDEN, desc = "Anything else.")
 @State
 public class RequestVsUnload {

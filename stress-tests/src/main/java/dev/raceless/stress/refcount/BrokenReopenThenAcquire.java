@@ -4,6 +4,7 @@ import dev.raceless.refcount.UseCount;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -22,14 +23,16 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     How to run this test:
        $ java -jar stress-tests/target/jcstress.jar -t BrokenReopenThenAcquire
 
-    Outcomes (r1, r2, r3) = (reopen() && tryAcquire(), tryShutdown(), CountView at the end)
+    Outcomes (r1, r2, r3) = (reopen() && tryAcquire(), tryShutdown(), CountView at the end): those
+    of ReopenAndAcquireVsTryShutdownOutcomes, and the two below (the window, and a spurious failure).
  */
 @JCStressTest
+@JCStressMeta(ReopenAndAcquireVsTryShutdownOutcomes.class)
 @Description("Broken on purpose: reopen() then tryAcquire() lets a tryShutdown() end the new life in between.")
-@Outcome(id = "true, true, LIVE 1", expect = ACCEPTABLE, desc = "tryShutdown first: it found the old life DEAD.")
-@Outcome(id = "true, false, LIVE 1", expect = ACCEPTABLE, desc = "Reopen and tryAcquire first: busy.")
-@Outcome(id = "false, true, DEAD 0 done", expect = ACCEPTABLE_INTERESTING, desc = "The window: tryShutdown ended the new life between reopen and tryAcquire.")
-@Outcome(id = "false, false, LIVE 0", expect = ACCEPTABLE, desc = "tryShutdown made the tryAcquire fail spuriously while it counted (documented).")
+@Outcome(id = "false, true, DEAD 0 done", expect = ACCEPTABLE_INTERESTING,
+        desc = "The window: tryShutdown ended the new life between reopen and tryAcquire.")
+@Outcome(id = "false, false, LIVE 0", expect = ACCEPTABLE,
+        desc = "tryShutdown made the tryAcquire fail spuriously while it counted (documented).")
 @Outcome(expect = FORBIDDEN, desc = "Not possible even with the two steps.")
 @State
 public class BrokenReopenThenAcquire {

@@ -4,13 +4,10 @@ import dev.raceless.refcount.UseCount;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
-import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZL_Result;
-
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
-import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
     reopenAndAcquire() on a DEAD count racing tryShutdown(): the new life starts with the caller's
@@ -29,11 +26,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
       true, true, DEAD ...  the new life ended while its use was held (forbidden)
  */
 @JCStressTest
+@JCStressMeta(ReopenAndAcquireVsTryShutdownOutcomes.class)
 @Description("reopenAndAcquire() vs tryShutdown(): the new life is never found idle; it stays LIVE with its use.")
-@Outcome(id = "true, true, LIVE 1", expect = ACCEPTABLE, desc = "tryShutdown first: it found the old life DEAD; the new life holds its use.")
-@Outcome(id = "true, false, LIVE 1", expect = ACCEPTABLE, desc = "Reopen first: the new life is busy with the caller's use.")
-@Outcome(id = "true, true, DEAD .*", expect = FORBIDDEN, desc = "The new life was shut down with its use held.")
-@Outcome(expect = FORBIDDEN, desc = "The reopen failed, or the count ended in another state.")
 @State
 public class ReopenAndAcquireVsTryShutdown {
 

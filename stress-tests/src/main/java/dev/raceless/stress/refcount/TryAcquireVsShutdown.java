@@ -4,13 +4,10 @@ import dev.raceless.refcount.UseCount;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
-import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZL_Result;
-
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
-import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
     The store->load (Dekker) race at the heart of UseCount. A tryAcquire() announces its use on
@@ -31,17 +28,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
       false, DEAD 0 done    the shutdown came first; the taker was refused and backed out, and the
                             count died (by the shutdown's own count or by the back-out's)
       ..., ... THREW        shutdown() threw IllegalStateException (forbidden; see Calls)
-    Anything else is a bug, described below. BrokenTryAcquireVsShutdown runs the same race on a
+    Anything else is a bug, described in TryAcquireVsShutdownOutcomes (the table this test shares
+    with WarmTryAcquireVsShutdown and LocalTryAcquireVsShutdown). BrokenTryAcquireVsShutdown runs the same race on a
     counter without the fences and shows the forbidden outcome.
  */
 @JCStressTest
+@JCStressMeta(TryAcquireVsShutdownOutcomes.class)
 @Description("tryAcquire() vs shutdown(): the count never dies under a use that tryAcquire() granted.")
-@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "shutdown() threw: a correct call taken for misuse.")
-@Outcome(id = "true, GOING 1", expect = ACCEPTABLE, desc = "Use taken before the shutdown: GOING with one use held.")
-@Outcome(id = "false, DEAD 0 done", expect = ACCEPTABLE, desc = "Shutdown first: tryAcquire refused, count DEAD, termination done.")
-@Outcome(id = "true, DEAD.*", expect = FORBIDDEN, desc = "DEAD while the acquirer holds a use: the Dekker outcome.")
-@Outcome(id = "false, GOING.*", expect = FORBIDDEN, desc = "No use held, shutdown returned, yet not DEAD: a back-out lost the last release.")
-@Outcome(expect = FORBIDDEN, desc = "Wrong use count, or state and termination disagree.")
 @State
 public class TryAcquireVsShutdown {
 

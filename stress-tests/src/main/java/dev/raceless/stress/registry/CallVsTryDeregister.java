@@ -6,14 +6,10 @@ import dev.raceless.registry.Registry;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
-import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LLL_Result;
-
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
-import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
     Werner Almesberger's rule on one registration: a call into a registered service (tryAcquire,
@@ -42,15 +38,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     that left the registration changed, or a release() that threw (THREW).
  */
 @JCStressTest
+@JCStressMeta(CallVsTryDeregisterOutcomes.class)
 @Description("A call vs tryDeregister(): no call runs after DEREGISTERED; BUSY changes nothing.")
-@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct release() or tryDeregister() threw.")
-@Outcome(id = "called, BUSY, registered", expect = ACCEPTABLE, desc = "Call in flight: BUSY, nothing changed.")
-@Outcome(id = "called, DEREGISTERED x=1, removed", expect = ACCEPTABLE, desc = "Call ended first; its write is visible after DEREGISTERED.")
-@Outcome(id = "refused, DEREGISTERED x=0, removed", expect = ACCEPTABLE, desc = "Deregistered first; the call found the service gone.")
-@Outcome(id = "refused, BUSY, registered", expect = ACCEPTABLE_INTERESTING, desc = "Spurious BUSY from a refused tryAcquire that backed out (documented).")
-@Outcome(id = "CALL AFTER DEREGISTERED.*", expect = FORBIDDEN, desc = "The call was still running when DEREGISTERED was reported.")
-@Outcome(id = "called, DEREGISTERED x=0.*", expect = FORBIDDEN, desc = "DEREGISTERED missed the write of a call that got in.")
-@Outcome(expect = FORBIDDEN, desc = "Anything else: e.g. BUSY that changed the registration, DEREGISTERED that left a trace.")
 @State
 public class CallVsTryDeregister {
 

@@ -1,4 +1,4 @@
-package dev.raceless.bench.refcount;
+package dev.raceless.lab;
 
 import dev.raceless.refcount.UseCount;
 import org.agrona.BufferUtil;
@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PROTOTYPES, for the lead, not a published result: would a different {@code UseCount} fast path
- * be cheaper? Same question and settings as {@link UsePairBenchmark} (one use pair on one shared
- * object, ns/op per thread), with the library's {@code UseCount} and Agrona's two-xadd floor
+ * Prototypes, not a published result: would a different {@code UseCount} fast path be cheaper?
+ * Same question and settings as {@code UsePairBenchmark} in jmh-benchmarks (one use pair on one
+ * shared object, ns/op per thread), with the library's {@code UseCount} and Agrona's two-xadd floor
  * measured in the same run as the variants:
  *
  * <ul>
@@ -112,9 +112,9 @@ public class ProtoUsePairBenchmark {
     /*
      * How to run (from the top of the repository):
      *
-     *   mvn -B -q -pl jmh-benchmarks package
+     *   ./mvnw -B -q -Plab -pl lab -am package -DskipTests
      *   for t in 1 2; do
-     *     java -jar jmh-benchmarks/target/benchmarks.jar ProtoUsePairBenchmark -t $t -f 3
+     *     java -jar lab/target/lab-benchmarks.jar ProtoUsePairBenchmark -t $t -f 3
      *   done
      */
 }

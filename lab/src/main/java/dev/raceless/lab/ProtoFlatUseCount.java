@@ -1,4 +1,4 @@
-package dev.raceless.bench.refcount;
+package dev.raceless.lab;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
