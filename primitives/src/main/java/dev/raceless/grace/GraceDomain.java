@@ -714,10 +714,13 @@ public final class GraceDomain implements AutoCloseable {
     }
 
     private void reportStall(int idx, long waited) {
+        long own = counts.ownNet(idx); // the waiting thread's own slot: a hint (sections may end elsewhere)
         String report = "stall: " + this + ": " + Thread.currentThread() + " has waited " + Stalls.millis(waited)
                 + " in a grace period for the sections on epoch index " + idx + " (" + counts.pending(idx)
                 + " open, counted in " + counts.slotCount() + " thread slots and " + counts.stripes()
-                + " shared stripes)" + (DEBUG ? ":" + tracker.describe()
+                + " shared stripes)" + (own > 0 ? "; the waiting thread itself entered " + own + " more of them"
+                + " than it exited: if it still holds one (synchronize() inside its own section), this wait never"
+                + " ends" : "") + (DEBUG ? ":" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
         stalls.report("synchronize() of " + this, waited, report);
     }
