@@ -279,7 +279,7 @@ public final class GraceDomain implements AutoCloseable {
      * A thread's own view of a {@link GraceDomain}, made by {@link GraceDomain#local()}: its
      * {@link #enter()} and {@link #exit(int)} are the domain's, with the thread's slot found once
      * instead of on every call (the lookup costs about as much as a section's stores). On a
-     * virtual thread, or on a thread that found its slot taken by another live thread, a Local
+     * virtual thread (or past 65,536 platform threads counting at once), a Local
      * simply calls the domain.
      *
      * <p>Sections entered through a Local are the domain's sections: {@link GraceDomain#synchronize()}
