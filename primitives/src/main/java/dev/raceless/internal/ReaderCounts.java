@@ -35,6 +35,8 @@ public final class ReaderCounts {
      *              table from thread id to the slot that thread owns, linear probing from entry
      *              id & (length - 1). Entries only go from null to a slot; the table is replaced
      *              (rebuilt, twice as large) when half full. Owners look their slot up here.
+     *              Until the first registration both arrays are shared empty constants, never
+     *              written (an object no platform thread counted in holds no array of its own).
      *   Slot       up0, down0, up1, down1: monotonic totals written only by the slot's owner,
      *              with release stores (a volatile store for an up in UP_VOLATILE mode); its
      *              owner (weakly) and the owner's id; 64 bytes of padding on each side, so the
@@ -146,8 +148,8 @@ public final class ReaderCounts {
         shared1 = lanes == 2 ? new Stripes(stripes) : null;
         owned = mode != Mode.SHARED;
         upVolatile = mode == Mode.UP_VOLATILE;
-        slots = owned ? new Slot[MIN_INDEX / 2] : null;
-        index = owned ? new Slot[MIN_INDEX] : null;
+        slots = owned ? NO_SLOTS : null; // shared until the first registration: an unused object stays small
+        index = owned ? NO_INDEX : null;
     }
 
     // ---------------------------------------------------------------- counting (fast paths)
@@ -360,13 +362,24 @@ public final class ReaderCounts {
     /** Bytes this object holds (an estimate: stripes, slots array, index and slots). */
     public synchronized long footprintBytes() {
         long b = shared0.cellBytes() + (shared1 == null ? 0 : shared1.cellBytes());
-        return b + (owned ? 32 + 4L * slots.length + 4L * index.length + SLOT_BYTES * made : 0);
+        if (!owned) {
+            return b;
+        }
+        return b + (slots == NO_SLOTS ? 0 : 16 + 4L * slots.length) + (index == NO_INDEX ? 0 : 16 + 4L * index.length)
+                + SLOT_BYTES * made;
     }
 
     /** Bytes one Slot takes, with its WeakReference. */
     public static final long SLOT_BYTES = 176 + 32;
     /** The smallest index. */
     private static final int MIN_INDEX = 8;
+    /** The slots of every object before its first registration; never written. */
+    private static final Slot[] NO_SLOTS = new Slot[0];
+    /**
+     * The index of every object before its first registration: one empty entry (the fast path
+     * masks with length - 1), never written, since entering the first slot rebuilds the index.
+     */
+    private static final Slot[] NO_INDEX = new Slot[1];
     /**
      * Slots per object at most: past this many platform threads alive and counting at once, the
      * others count on the shared stripes (correct, with an xadd). Bounds an updater's scan.
@@ -416,7 +429,7 @@ public final class ReaderCounts {
             }
             s = new Slot(t, id);
             if (made == tb.length) {
-                tb = Arrays.copyOf(tb, 2 * tb.length);
+                tb = Arrays.copyOf(tb, Math.max(MIN_INDEX / 2, 2 * tb.length));
             }
             SLOTS.setVolatile(tb, made++, s);
             slots = tb; // published before t's first up (invariant 3)
