@@ -279,7 +279,7 @@ public final class GraceDomain implements AutoCloseable {
      * A thread's own view of a {@link GraceDomain}, made by {@link GraceDomain#local()}: its
      * {@link #enter()} and {@link #exit(int)} are the domain's, with the thread's slot found once
      * instead of on every call (the lookup costs about as much as a section's stores). On a
-     * virtual thread, or on a thread that found its slot taken by another live thread, a Local
+     * virtual thread (or past 65,536 platform threads counting at once), a Local
      * simply calls the domain.
      *
      * <p>Sections entered through a Local are the domain's sections: {@link GraceDomain#synchronize()}
@@ -714,10 +714,13 @@ public final class GraceDomain implements AutoCloseable {
     }
 
     private void reportStall(int idx, long waited) {
+        long own = counts.ownNet(idx); // the waiting thread's own slot: a hint (sections may end elsewhere)
         String report = "stall: " + this + ": " + Thread.currentThread() + " has waited " + Stalls.millis(waited)
                 + " in a grace period for the sections on epoch index " + idx + " (" + counts.pending(idx)
                 + " open, counted in " + counts.slotCount() + " thread slots and " + counts.stripes()
-                + " shared stripes)" + (DEBUG ? ":" + tracker.describe()
+                + " shared stripes)" + (own > 0 ? "; the waiting thread itself entered " + own + " more of them"
+                + " than it exited: if it still holds one (synchronize() inside its own section), this wait never"
+                + " ends" : "") + (DEBUG ? ":" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
         stalls.report("synchronize() of " + this, waited, report);
     }

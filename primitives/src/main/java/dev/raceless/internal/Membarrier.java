@@ -25,15 +25,26 @@ public final class Membarrier {
      * Module.isNativeAccessEnabled() (JDK 22+, never warns) said yes: a restricted method called
      * without native access prints a warning (JDK 22+) or throws (--illegal-native-access=deny).
      * Steps, each a reason to stay FENCED when it fails:
-     *   1. Linux on x86_64 or aarch64 (syscall numbers 324 and 283), a HotSpot JVM whose JIT is C2
-     *      (the compiler ordering relied on is C2's). Anything that may be Graal is refused: JVMCI
-     *      enabled, "jvmci" in java.vm.version, a GraalVM vendor, native image. Graal's IR keeps
-     *      ordered accesses in order today, but its documented contract lets a volatile read rise
-     *      above a release write (docs/read-side.md).
-     *   2. Module.isNativeAccessEnabled() on this class's module (named dev.raceless, or the
+     *   1. Linux on x86_64 or aarch64 (syscall numbers 324 and 283).
+     *   2. The JIT is one whose ordering of release and opaque stores before later volatile loads
+     *      is known (docs/read-side.md): HotSpot's C2 (with or without C1), C1 alone, or the
+     *      interpreter. Positive checks, all required:
+     *        - java.vm.name names HotSpot ("OpenJDK ... VM" or "Java HotSpot(TM) ... VM") and
+     *          neither java.vm.vendor, java.vm.version, java.vendor.version nor java.vm.info
+     *          mentions GraalVM or JVMCI, and this is no native image;
+     *        - HotSpotDiagnosticMXBean: EnableJVMCI and UseJVMCICompiler are false or absent
+     *          (absent: the flags are experimental and locked, or the VM was built without
+     *          JVMCI; either way no JVMCI compiler runs). Needs module jdk.management (a full
+     *          JDK resolves it, as a provider of java.management's platform beans; a jlink
+     *          image may lack it): without it the probe cannot look, and says so;
+     *        - the compiler that CompilationMXBean names is one of HotSpot's own ("HotSpot
+     *          ... Tiered Compilers", "... Server Compiler", "... Client Compiler"), or there is
+     *          none (-Xint).
+     *      The JDK feature version is checked by Flavour, not here: forcing the flavour skips it.
+     *   3. Module.isNativeAccessEnabled() on this class's module (named dev.raceless, or the
      *      unnamed module on the class path).
-     *   3. A downcall handle to libc's variadic syscall(long, ...), all arguments passed as long.
-     *   4. MEMBARRIER_CMD_QUERY lists PRIVATE_EXPEDITED; REGISTER_PRIVATE_EXPEDITED returns 0.
+     *   4. A downcall handle to libc's variadic syscall(long, ...), all arguments passed as long.
+     *   5. MEMBARRIER_CMD_QUERY lists PRIVATE_EXPEDITED; REGISTER_PRIVATE_EXPEDITED returns 0.
      *      A seccomp profile may answer -1 (EPERM) and an old kernel -1 (ENOSYS or EINVAL).
      * The handle is a static final MethodHandle of type (long,long,long,long)long, called with
      * invokeExact, so the JIT links it like any downcall.
@@ -55,10 +66,10 @@ public final class Membarrier {
     private static final long NR;
 
     static {
-        String[] why = new String[1];
+        String[] why = new String[2]; // why[1]: the JIT the probe accepted
         long nr = syscallNumber(why);
         MethodHandle mh = null;
-        if (nr > 0 && hotspotC2(why) && nativeAccess(why)) {
+        if (nr > 0 && knownCompiler(why) && nativeAccess(why)) {
             mh = link(why);
             if (mh != null && !register(mh, nr, why)) {
                 mh = null;
@@ -67,7 +78,9 @@ public final class Membarrier {
         NR = nr;
         SYSCALL = mh;
         AVAILABLE = mh != null;
-        REASON = AVAILABLE ? "membarrier(PRIVATE_EXPEDITED) registered through java.lang.foreign" : why[0];
+        REASON = AVAILABLE ? "membarrier(PRIVATE_EXPEDITED) registered through java.lang.foreign; "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + ", JIT: " + why[1]
+                + ", no JVMCI; " + System.getProperty("os.name") + " " + System.getProperty("os.arch") : why[0];
     }
 
     private Membarrier() {
@@ -90,6 +103,25 @@ public final class Membarrier {
                 throw new IllegalStateException("membarrier(PRIVATE_EXPEDITED) returned " + r
                         + " after a successful registration");
             }
+        }
+    }
+
+    /**
+     * {@code membarrier(MEMBARRIER_CMD_QUERY)}: a system call on the calling thread that makes no
+     * other thread run a fence. For tests only: the control that tells the heavy barrier from a
+     * mere delay ({@code AsymmetricDekkerDelayControl}).
+     *
+     * @return the command mask the kernel reports
+     * @throws IllegalStateException if {@link #AVAILABLE} is false
+     */
+    public static long query() {
+        if (!AVAILABLE) {
+            throw new IllegalStateException("membarrier is unavailable: " + REASON);
+        }
+        try {
+            return (long) SYSCALL.invokeExact(NR, CMD_QUERY, 0L, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("membarrier(QUERY) failed", t);
         }
     }
 
@@ -119,20 +151,78 @@ public final class Membarrier {
         }
     }
 
-    private static boolean hotspotC2(String[] why) {
+    private static boolean knownCompiler(String[] why) {
         String vm = System.getProperty("java.vm.name", "");
-        String version = System.getProperty("java.vm.version", "") + " " + System.getProperty("java.vendor.version", "");
+        String marks = (System.getProperty("java.vm.vendor", "") + " " + System.getProperty("java.vm.version", "")
+                + " " + System.getProperty("java.vendor.version", "") + " " + System.getProperty("java.vm.info", ""))
+                .toLowerCase(Locale.ROOT);
         boolean hotspot = vm.contains("HotSpot") || vm.startsWith("OpenJDK");
-        boolean maybeGraal = version.toLowerCase(Locale.ROOT).contains("jvmci") || version.contains("GraalVM")
-                || System.getProperty("java.vm.vendor", "").contains("GraalVM")
-                || "true".equals(System.getProperty("jdk.internal.vm.ci.enabled")) // JVMCI: the JIT may be Graal
-                || System.getProperty("org.graalvm.nativeimage.imagecode") != null;
-        if (!hotspot || maybeGraal) {
-            why[0] = "not a HotSpot JVM with C2 (java.vm.name=" + vm + ", version=" + version.trim()
-                    + "): the compiler ordering of opaque and release stores is checked for C2 only";
+        if (!hotspot || marks.contains("graal") || marks.contains("jvmci")
+                || "true".equals(System.getProperty("jdk.internal.vm.ci.enabled"))
+                || System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
+            why[0] = "not HotSpot without JVMCI (java.vm.name=" + vm + ", vendor/version/info: " + marks.trim()
+                    + "): the ordering of release stores before volatile loads is checked for C2, C1 and "
+                    + "the interpreter only";
             return false;
         }
+        String jvmci = jvmciFlags();
+        if (jvmci != null) {
+            why[0] = jvmci;
+            return false;
+        }
+        String compiler = compilerName();
+        if (compiler != null && !(compiler.startsWith("HotSpot") && (compiler.endsWith("Tiered Compilers")
+                || compiler.endsWith("Server Compiler") || compiler.endsWith("Client Compiler")))) {
+            why[0] = "the JIT is \"" + compiler + "\", not HotSpot's C2 or C1: its ordering of release "
+                    + "stores before volatile loads is not verified";
+            return false;
+        }
+        why[1] = compiler == null ? "none (interpreter only)" : compiler;
         return true;
+    }
+
+    /** Null if EnableJVMCI and UseJVMCICompiler are off or absent; else why this JVM is refused. */
+    private static String jvmciFlags() {
+        Object bean;
+        java.lang.reflect.Method getVMOption;
+        try {
+            Class<?> beanC = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            bean = factory.getMethod("getPlatformMXBean", Class.class).invoke(null, beanC);
+            getVMOption = beanC.getMethod("getVMOption", String.class);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return "cannot check that no JVMCI compiler runs: HotSpotDiagnosticMXBean is unavailable (" + e
+                    + "; add --add-modules jdk.management, or put it in the jlink image)";
+        }
+        for (String flag : new String[] {"EnableJVMCI", "UseJVMCICompiler"}) {
+            try {
+                Object option = getVMOption.invoke(bean, flag);
+                Object value = option.getClass().getMethod("getValue").invoke(option);
+                if (!"false".equals(value)) {
+                    return "-XX:" + flag + " is " + value + ": a JVMCI compiler (Graal) may compile the read side, "
+                            + "and its ordering of release stores before volatile loads is not verified";
+                }
+            } catch (InvocationTargetException e) {
+                if (!(e.getCause() instanceof IllegalArgumentException)) { // IAE: no such (visible) flag
+                    return "cannot read -XX:" + flag + ": " + e.getCause();
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return "cannot read -XX:" + flag + ": " + e;
+            }
+        }
+        return null;
+    }
+
+    /** CompilationMXBean's name of the JIT, or null when the JVM has none (-Xint). */
+    private static String compilerName() {
+        try {
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            Object bean = factory.getMethod("getCompilationMXBean").invoke(null);
+            Class<?> beanC = Class.forName("java.lang.management.CompilationMXBean");
+            return bean == null ? null : (String) beanC.getMethod("getName").invoke(bean);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return System.getProperty("sun.management.compiler"); // the name the bean reports
+        }
     }
 
     private static boolean nativeAccess(String[] why) {
@@ -140,7 +230,8 @@ public final class Membarrier {
             Object enabled = Module.class.getMethod("isNativeAccessEnabled").invoke(Membarrier.class.getModule());
             if (!Boolean.TRUE.equals(enabled)) {
                 Module m = Membarrier.class.getModule();
-                why[0] = "native access is not enabled for " + (m.isNamed() ? "module " + m.getName() : "the class path")
+                why[0] = "native access is not enabled for "
+                        + (m.isNamed() ? "module " + m.getName() : "the class path")
                         + " (run with --enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED") + ")";
                 return false;
             }

@@ -20,7 +20,7 @@ abstract class LocalView {
 
     private final UseCount count;
     private final Thread owner;
-    /** ASYMMETRIC: the owner's slot of the count, or null (a virtual thread, a taken entry). */
+    /** ASYMMETRIC: the owner's slot of the count, or null (a virtual thread, past ReaderCounts.MAX_SLOTS). */
     private final ReaderCounts.Slot slot;
     /** FENCED: the owner's stripe cell (found once, as the slot is). */
     private final int cell;

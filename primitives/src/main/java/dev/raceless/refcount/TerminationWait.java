@@ -62,8 +62,11 @@ final class TerminationWait {
 
     private static void report(UseCount count, Stalls sc, long waited) {
         UseTracker tracker = count.tracker;
+        long own = UseCount.SLOTS ? count.slots.ownNet(0) : 0; // the waiter's own slot: a hint (uses may be handed on)
         String report = "stall: " + Thread.currentThread() + " has waited " + Stalls.millis(waited)
                 + " for the termination of " + count
+                + (own > 0 ? "; the waiting thread itself took " + own + " more uses than it released: if it"
+                + " still holds one, the termination it waits for cannot come" : "")
                 + (tracker != null ? "; uses held:" + tracker.describe()
                 : "; run with -D" + UseCount.DEBUG_PROPERTY + "=true to see which threads hold the uses");
         sc.report("awaitTermination() of " + count, waited, report);

@@ -299,7 +299,7 @@ public final class UseCount extends CountCells {
     /**
      * A thread's own view of a {@link UseCount}, made by {@link UseCount#local()}: the count's
      * {@code tryAcquire()} and {@code release()}, with the thread's slot (FENCED: its stripe cell)
-     * found once. On a virtual thread, or a thread whose slot another live thread holds, it calls
+     * found once. On a virtual thread (or past 65,536 platform threads counting at once), it calls
      * the count. Its uses are the count's: a shutdown waits for them, and either may take or drop
      * them; the ordering is the count's own (jcstress {@code LocalTryAcquireVsShutdown}).
      *

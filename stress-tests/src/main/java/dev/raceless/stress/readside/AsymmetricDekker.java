@@ -24,6 +24,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     In the ASYMMETRIC flavour nothing in the Java memory model forbids (0, 0): the test checks
     C2's ordering of the release store before the volatile load plus membarrier's guarantee
     (docs/read-side.md). BrokenAsymmetricDekker drops the heavy barrier and must show (0, 0).
+    What a pass does not prove: AsymmetricDekkerDelayControl replaces the barrier with a delay of
+    the same length that fences nothing, and does not show (0, 0) either; MembarrierInterruptsTest
+    and jmh-benchmarks/codegen/store-before-load.sh carry the rest (docs/read-side.md, "What
+    jcstress can and cannot see").
 
     How to run this test, in each flavour:
        $ java -Ddev.raceless.readside=fenced -jar stress-tests/target/jcstress.jar -t AsymmetricDekker
@@ -37,7 +41,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
       0, 0   neither saw the other: a use granted under a shutdown that counted zero. FORBIDDEN.
  */
 @JCStressTest
-@Description("The active read-side flavour's fence pair: reader store then word read vs updater word write, heavy barrier, slot read.")
+@Description("The active read-side flavour's fence pair: reader store then word read vs updater word write, "
+        + "heavy barrier, slot read.")
 @Outcome(id = {"1, 1", "0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "At least one side saw the other.")
 @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Store->load reordering not covered by the flavour's barriers.")
 @State

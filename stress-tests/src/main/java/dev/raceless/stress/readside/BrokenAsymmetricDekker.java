@@ -29,7 +29,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 @JCStressTest
 @Description("BROKEN ON PURPOSE: the asymmetric reader against an updater without membarrier; must show (0, 0).")
 @Outcome(id = {"1, 1", "0, 1", "1, 0"}, expect = ACCEPTABLE, desc = "At least one side saw the other.")
-@Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING, desc = "Broken on purpose: no heavy barrier, store->load reordering.")
+@Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING,
+        desc = "Broken on purpose: no heavy barrier, store->load reordering.")
 @State
 public class BrokenAsymmetricDekker {
     private long slot;
