@@ -156,21 +156,27 @@ public final class ReaderCounts {
 
     /** Adds one to the calling thread's up total of {@code lane}. */
     public void up(int lane) {
-        Slot s = slot();
-        if (s == null) {
-            shared(lane).up(); // xadd
-        } else {
-            up(s, lane);
-        }
+        count(lane, true);
     }
 
     /** Adds one to the calling thread's down total of {@code lane}: a release store, or an xadd. */
     public void down(int lane) {
+        count(lane, false);
+    }
+
+    /** One up or down on the caller's slot, or (no slot) an xadd on a shared stripe; {@code up} is a constant. */
+    private void count(int lane, boolean up) {
         Slot s = slot();
-        if (s == null) {
-            shared(lane).down(); // xadd
+        if (s != null) {
+            if (up) {
+                up(s, lane);
+            } else {
+                down(s, lane);
+            }
+        } else if (up) {
+            shared(lane).up(); // xadd
         } else {
-            down(s, lane);
+            shared(lane).down(); // xadd
         }
     }
 
