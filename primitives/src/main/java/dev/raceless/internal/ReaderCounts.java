@@ -64,8 +64,8 @@ public final class ReaderCounts {
      * monitor, which sees the latest index. A thread whose home entry holds another thread's slot
      * probes the next entries (out of line); no collision ever sends it to the shared stripes.
      * Thread ids are given out in sequence, so threads started together land in distinct entries.
-     * (A ThreadLocal per object was the first design: its lookup cost 4 to 5 ns per call, more
-     * than the fence it saves.) ownSlot() hands the slot to a caller that keeps it for its thread
+     * (Rejected: a ThreadLocal per object, whose lookup costs more than the fence it saves.)
+     * ownSlot() hands the slot to a caller that keeps it for its thread
      * (UseCount.Local, GraceDomain.Local): then a pair is one compare of the current thread and
      * the stores.
      *

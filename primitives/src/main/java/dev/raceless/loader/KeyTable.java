@@ -11,10 +11,8 @@ import java.util.List;
  * changes them only when it loads, unloads or reloads, while every call reads the map. A read is
  * one volatile load of the owner's field and a probe of one array, with both values beside their
  * key. {@link java.util.concurrent.ConcurrentHashMap#get} goes through the map object, its table
- * and a node, with more work per probe (measured on JDK 17, FENCED: a call through the loader took
- * 15.8 ns with it and 10.2 ns with this table holding only the handle, against 6.9 ns for the bare
- * use pair). The call's cost follows the instructions of its compiled loop more than its loads:
- * docs/loader.md gives the runs.
+ * and a node, with more work per probe. The call's cost follows the instructions of its compiled
+ * loop more than its loads (docs/loader.md, "Design decisions"; LoaderHotPathBenchmark).
  *
  * <p>Keys and values are non-null; keys are compared by {@code equals}. Every write copies the
  * table and calls the keys' {@code hashCode} and {@code equals} (linear in the number of keys, so

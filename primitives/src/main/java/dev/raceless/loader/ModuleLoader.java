@@ -126,9 +126,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *
      * Loaded means LIVE. claim() takes only a handle whose count it read LIVE: that is the single
      * "ready" mark, written by reopen() once init (and start) returned, and the same mark every
-     * tryAcquire and isLoaded() read. (An earlier version also required the ready future to be
-     * complete; it completes just after reopen, so an unload landing between the two saw a
-     * callable instance as loading and said NOT_LOADED.) A handle read LIVE whose claim CAS then
+     * tryAcquire and isLoaded() read. (The ready future is no second mark: it completes just
+     * after reopen, and an unload between the two would see a callable instance as loading and
+     * report NOT_LOADED.) A handle read LIVE whose claim CAS then
      * succeeds is still LIVE: a concurrent attempt either destroyed it (then unloading stays true
      * and the CAS fails) or gave it back LIVE (invariant 5).
      *

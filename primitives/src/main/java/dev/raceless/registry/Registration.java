@@ -398,7 +398,7 @@ public final class Registration<T> implements AutoCloseable {
     boolean tryStop() {
         try {
             return uses.tryShutdown();
-        } catch (IllegalStateException misuse) { // LIVE again; we own the claim exclusively
+        } catch (IllegalStateException misuse) { // LIVE again; this call owns the claim exclusively
             repair();
             throw misuseFound("RegistrationGroup.tryDeregisterAll()", misuse);
         }
@@ -417,7 +417,7 @@ public final class Registration<T> implements AutoCloseable {
         }
         try {
             return UseCount.tryShutdownAll(counts);
-        } catch (IllegalStateException misuse) { // every count LIVE as it was; we own every claim
+        } catch (IllegalStateException misuse) { // every count LIVE as it was; this call owns every claim
             Registration<?> corrupted = null;
             for (Registration<?> r : members) {
                 if (r.repair() > 0 && corrupted == null) {
@@ -434,7 +434,7 @@ public final class Registration<T> implements AutoCloseable {
         if (stopped) {
             uses.reopen(); // DEAD and ours: cannot fail
         }
-        claim = REGISTERED; // release; we own GROUP, nobody else writes it
+        claim = REGISTERED; // release; this call owns GROUP, nobody else writes it
     }
 
     /** Completes a group's tryDeregisterAll of this member, whose count is DEAD. */
@@ -513,7 +513,7 @@ public final class Registration<T> implements AutoCloseable {
             claim = REGISTERED;
             return DeregisterResult.BUSY;
         }
-        return complete(ROLLING_BACK); // the count went DEAD before we could cancel: it is done
+        return complete(ROLLING_BACK); // the count went DEAD before the cancel: it is done
     }
 
     /**
@@ -577,7 +577,7 @@ public final class Registration<T> implements AutoCloseable {
             try {
                 uses.shutdown();
                 return;
-            } catch (IllegalStateException misuse) { // the count is LIVE again; we own the claim
+            } catch (IllegalStateException misuse) { // the count is LIVE again; this call owns the claim
                 long added = repair();
                 LOG.log(System.Logger.Level.WARNING, () -> operation + " on " + this + " found more release() calls "
                         + "than successful tryAcquire() calls: release() was called without a call in progress. "

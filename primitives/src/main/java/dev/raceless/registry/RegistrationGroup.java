@@ -60,9 +60,9 @@ public final class RegistrationGroup {
      * new life, exactly as before but for the instant in between), claims are released. If all
      * were idle, every member is DEAD at once and each is finished
      * (GROUP -> DEREGISTERED, removed from its registry). Because no GROUP claim can be taken over,
-     * finishing cannot fail, and no member's own call can report DEREGISTERED as well (the
-     * earlier design claimed with TRYING; a member's deregister() took the claim over, finished
-     * the member first, and the group ignored the ALREADY_DEREGISTERED it then got). A member can
+     * finishing cannot fail, and no member's own call can report DEREGISTERED as well (a TRYING
+     * claim would not do: a member's deregister() could take it over and finish the member
+     * first, and both would report it). A member can
      * never be both removed and callable: removal happens only after all members are DEAD, and a
      * DEAD member is reopened only on the failure path, where nothing is removed.
      *
