@@ -625,7 +625,7 @@ public final class GraceDomain implements AutoCloseable {
                     } else {
                         LockSupport.parkNanos(this, left);
                     }
-                } else { // an exit may have missed us: rescan at growing intervals
+                } else { // an exit may have missed the waiter: rescan at growing intervals
                     LockSupport.parkNanos(this, Math.min(rescan, left));
                     rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
                 }

@@ -454,7 +454,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 // Unloading or reloading: a request never gets the dying instance. Wait for the
                 // attempt to end: removed or replaced (then load afresh or wait for the fresh one),
                 // or given back (then take it again). The attempt's future was written before the
-                // count left LIVE, and our failed tryAcquire read that state, so we see this
+                // count left LIVE, and this request's failed tryAcquire read that state, so it sees this
                 // attempt's future or a later one.
                 h.unloadEnded.join();
             }
@@ -466,7 +466,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * for the caller if {@code withUse}, see publish); throws, removing it, on failure.
      */
     private void loadFresh(K key, Handle<M> h, boolean withUse) {
-        if (closed) { // after putIfAbsent: either we see closed, or close() sees h (see the notes)
+        if (closed) { // after putIfAbsent: either this call sees closed, or close() sees h (see the notes)
             IllegalStateException e = closedFor(key);
             replace(key, h, null);
             h.ready.completeExceptionally(e);

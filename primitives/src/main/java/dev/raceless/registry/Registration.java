@@ -290,7 +290,7 @@ public final class Registration<T> implements AutoCloseable {
         if (idle) {
             return complete(TRYING); // fails if a blocking call took over: it finishes
         }
-        // Busy. Our tryShutdown left the count LIVE, unless a blocking call took over (claim is
+        // Busy. This call's tryShutdown left the count LIVE, unless a blocking call took over (claim is
         // COMMITTED and its shutdown() made the count GOING): then it is theirs to finish.
         return CLAIM.compareAndSet(this, TRYING, REGISTERED) ? DeregisterResult.BUSY : already();
     }
@@ -517,7 +517,7 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     /**
-     * The count is DEAD and {@code owned} was our claim: one CAS decides the single report
+     * The count is DEAD and {@code owned} was this call's claim: one CAS decides the single report
      * (invariant 3). A TRYING owner may have been taken over: the owner that took over finishes.
      */
     private DeregisterResult complete(int owned) {
