@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 /**
  * The deferred actions of a {@link GraceDomain} or a {@link QuiescentDomain}: a FIFO queue and a
  * daemon thread, started on first use, that takes every action queued so far, waits for one grace
- * period, and runs them in order ({@code call_rcu}); {@code barrier} and {@code close} on top. The thread ends when the domain is
- * closed, and also when the domain becomes unreachable without {@code close()} (a {@link Cleaner}),
- * so a dropped domain never leaves a thread behind.
+ * period, and runs them in order ({@code call_rcu}); {@code barrier} and {@code close} on top. The
+ * thread ends when the domain is closed, and also when the domain becomes unreachable without
+ * {@code close()} (a {@link Cleaner}), so a dropped domain never leaves a thread behind.
  */
 final class DeferredActions {
     /*

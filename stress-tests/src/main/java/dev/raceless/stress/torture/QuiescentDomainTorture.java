@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -33,8 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class QuiescentDomainTorture implements TortureScenario {
     private final QuiescentDomain domain = new QuiescentDomain("torture-qsbr", (a, e) -> { });
-    private final QuiescentExecutor pool = new QuiescentExecutor(domain, 3, 3, 0L, TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(256));
+    private QuiescentExecutor pool;
     private volatile Node published = new Node();
     /** Set while the stalling reader holds its reads past the threshold on purpose. */
     private volatile boolean stallInjected;
@@ -44,6 +44,15 @@ final class QuiescentDomainTorture implements TortureScenario {
     /** The published object: age 0 published, 1 unpublished, 2 a grace period later, 3 freed. */
     static final class Node {
         volatile int age;
+    }
+
+    /** What a task throws on purpose (it ends the task's worker); anything else uncaught is an error. */
+    static final class InjectedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InjectedFailure() {
+            super("torture: a task that throws, on purpose", null, false, false);
+        }
     }
 
     @Override
@@ -63,6 +72,17 @@ final class QuiescentDomainTorture implements TortureScenario {
                 t.error("qsbr stall report does not name the stalling reader", report);
             }
         });
+        pool = new QuiescentExecutor(domain, 3, 3, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(256),
+                task -> {
+                    Thread w = new Thread(task, "torture-qsbr-worker");
+                    w.setDaemon(true);
+                    w.setUncaughtExceptionHandler((th, e) -> {
+                        if (!(e instanceof InjectedFailure)) {
+                            t.error("qsbr uncaught exception in a worker", th.getName() + ": " + e);
+                        }
+                    });
+                    return w;
+                }, new ThreadPoolExecutor.AbortPolicy());
         List<Thread> threads = new ArrayList<>();
         threads.add(new Thread(() -> submitter(t), "torture-qsbr-submitter"));
         threads.add(new Thread(() -> stallingReader(t), "torture-qsbr-stalling-reader"));
@@ -120,7 +140,7 @@ final class QuiescentDomainTorture implements TortureScenario {
         t.op("qsbr pool task");
         if (round % 64 == 0) {
             t.fault("qsbr task threw (its worker ends)");
-            throw new IllegalStateException("torture: a task that throws, on purpose");
+            throw new InjectedFailure();
         }
         if (round % 256 == 1) {
             Node old = unpublish();
