@@ -144,7 +144,7 @@ public final class QuiescentDomain implements AutoCloseable {
      * fail):
      *   Quiescent state. quiescent() reads gp.value with an acquire load; if it differs from ctr it
      *   stores it with a volatile store. The store is a release of every read the thread made
-     *   before it, and the scan reads ctr with an acquire load: a scan that sees ctr >= g has the
+     *   before it, and the scan reads ctr with a volatile load: a scan that sees ctr >= g has the
      *   thread's earlier reads happen-before it, hence before synchronize() returns and the free.
      *   The acquire load that returned g reads from the updater's add, which follows the
      *   unpublish in program order: every read after the load sees the unpublish. No fence is
@@ -178,7 +178,7 @@ public final class QuiescentDomain implements AutoCloseable {
      *
      * Rejected: a fence in quiescent() (liburcu's smp_mb before and after the store): a release
      * store after an acquire load is all the rule needs, and the fast path stores nothing. A
-     * ThreadLocal lookup in quiescent() (a few ns): the Reader is the thread's handle. Throwing in
+     * ThreadLocal lookup in quiescent() (a hash probe per call): the Reader is the thread's handle. Throwing in
      * synchronize() on a registered online thread: a pool task that replaces a table would need
      * to know it runs in the pool; liburcu's offline-for-the-wait keeps such code simple.
      *
@@ -424,7 +424,7 @@ public final class QuiescentDomain implements AutoCloseable {
         try {
             Reader[] rs = readers;
             for (Reader r : rs) { // anyone online would have to be waited for: no grace period begins
-                if ((long) CTR.getAcquire(r) != 0L && r.ownerAlive()) {
+                if (r.ctr != 0L && r.ownerAlive()) { // volatile read
                     return false;
                 }
             }
@@ -520,7 +520,7 @@ public final class QuiescentDomain implements AutoCloseable {
             int k = 0;
             for (int i = 0; i < n; i++) {
                 Reader r = p[i];
-                long c = (long) CTR.getAcquire(r); // acquire; pairs with the reader's volatile store
+                long c = r.ctr; // volatile: a synchronization action, for the FENCED online Dekker
                 if (c - g >= 0) {
                     continue; // reported after reading g
                 }
