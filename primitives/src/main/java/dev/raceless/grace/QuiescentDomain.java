@@ -126,8 +126,8 @@ public final class QuiescentDomain implements AutoCloseable {
      * Invariants:
      *   1. Only the gpLock holder begins a grace period (adds 1 to gp.value) or waits for one.
      *   2. A Reader's ctr is written by its owner only; it is 0 or a value gp.value had.
-     *   3. A thread that stored ctr = g had read gp.value = g (an acquire load) before, and made
-     *      no read of a published reference between that load and its previous report.
+     *   3. A thread that stores ctr = g has read gp.value = g, with an acquire load, before the
+     *      store (so ctr never runs ahead of what the thread has seen).
      *   4. A Reader is in `readers` (a volatile store) before its first online store.
      *
      * A grace period (runGracePeriod): g = getAndAdd(gp.value, 1) + 1, then scan every Reader r:
@@ -173,14 +173,16 @@ public final class QuiescentDomain implements AutoCloseable {
      * Wake-up: quiescent()'s store and offline() are volatile stores followed by a read of
      * `waiter`; the updater publishes `waiter` (volatile) and then rescans. Sequential
      * consistency: one sees the other, in both flavours (a fence once per grace period per
-     * thread is cheap). An online() that stores a value >= g, and a thread that dies, wake no one:
-     * the parked updater rescans at growing intervals.
+     * thread is cheap). An online() whose first read already returned g, and a thread that dies,
+     * wake no one: the parked updater rescans at growing intervals.
      *
      * Rejected: a fence in quiescent() (liburcu's smp_mb before and after the store): a release
      * store after an acquire load is all the rule needs, and the fast path stores nothing. A
-     * ThreadLocal lookup in quiescent() (a hash probe per call): the Reader is the thread's handle. Throwing in
-     * synchronize() on a registered online thread: a pool task that replaces a table would need
-     * to know it runs in the pool; liburcu's offline-for-the-wait keeps such code simple.
+     * ThreadLocal lookup in quiescent() (a hash probe per call): the Reader is the thread's
+     * handle. Throwing in synchronize() on a registered online thread: a pool task that replaces
+     * a table would need to know it runs in the pool; liburcu's offline-for-the-wait keeps such
+     * code simple. A fence in every online() in ASYMMETRIC too (no membarrier when a reader is
+     * seen offline): the read side's flavour decides for every primitive of the library alike.
      *
      * Order of the file: registration, grace periods (synchronize family), deferred actions,
      * stall reports, inspection, then Reader and the VarHandle mechanics.
