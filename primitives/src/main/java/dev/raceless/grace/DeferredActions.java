@@ -13,13 +13,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
- * The deferred actions of a {@link GraceDomain}: a FIFO queue and a daemon thread, started on first
- * use, that takes every action queued so far, waits for one grace period, and runs them in order
- * ({@code call_rcu}); {@code barrier} and {@code close} on top. The thread ends when the domain is
- * closed, and also when the domain becomes unreachable without {@code close()} (a {@link Cleaner}),
- * so a dropped domain never leaves a thread behind.
+ * The deferred actions of a {@link GraceDomain} or a {@link QuiescentDomain}: a FIFO queue and a
+ * daemon thread, started on first use, that takes every action queued so far, waits for one grace
+ * period, and runs them in order ({@code call_rcu}); {@code barrier} and {@code close} on top. The
+ * thread ends when the domain is closed, and also when the domain becomes unreachable without
+ * {@code close()} (a {@link Cleaner}), so a dropped domain never leaves a thread behind.
  */
 final class DeferredActions {
     /*
@@ -32,7 +33,11 @@ final class DeferredActions {
      * library's Cleaner calls orphaned(), which wakes the worker; it runs what is queued and ends.
      * Running those actions without a grace period is safe: every section of the domain ends with
      * exit() on the domain, so a thread still inside one would keep the domain reachable; an
-     * unreachable domain has no section that can still end, and none can begin.
+     * unreachable domain has no section that can still end, and none can begin. (QuiescentDomain:
+     * a read section ends only through a call on the thread's Reader, which holds its domain.)
+     *
+     * The domain is reached only through `gracePeriod`, a non-capturing function applied to the
+     * referent of the weak reference, so the same class serves both kinds of domain.
      *
      * Gate: callAfterGrace and barrier hold a use of `gate` while they enqueue, so close() can
      * refuse new actions and then know no enqueue is still in flight (shutdown, then termination).
@@ -55,7 +60,11 @@ final class DeferredActions {
 
     private final String name;
     private final BiConsumer<? super Runnable, ? super Throwable> errorHandler;
-    private final WeakReference<GraceDomain> domain;
+    private final WeakReference<Object> domain;
+    /** Runs one grace period of the domain it is given; captures nothing (see the notes). */
+    private final Consumer<Object> gracePeriod;
+    /** The domain's class name, for messages. */
+    private final String kind;
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final UseCount gate = new UseCount(2);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -65,7 +74,18 @@ final class DeferredActions {
     private volatile boolean orphaned;
 
     DeferredActions(GraceDomain domain, String name, BiConsumer<? super Runnable, ? super Throwable> errorHandler) {
+        this(domain, d -> ((GraceDomain) d).awaitGracePeriod(), "GraceDomain", name, errorHandler);
+    }
+
+    /**
+     * Actions of any domain: {@code gracePeriod} runs one grace period of the domain it is passed
+     * and must not capture the domain (it would keep a dropped domain reachable).
+     */
+    DeferredActions(Object domain, Consumer<Object> gracePeriod, String kind, String name,
+                    BiConsumer<? super Runnable, ? super Throwable> errorHandler) {
         this.domain = new WeakReference<>(domain);
+        this.gracePeriod = gracePeriod;
+        this.kind = kind;
         this.name = name;
         this.errorHandler = errorHandler;
     }
@@ -73,7 +93,7 @@ final class DeferredActions {
     /** Queues an action; starts the worker on first use. */
     void add(Runnable action) {
         if (!gate.tryAcquire()) {
-            throw new IllegalStateException("callAfterGrace() on a closed GraceDomain (" + name + "): "
+            throw new IllegalStateException("callAfterGrace() on a closed " + kind + " (" + name + "): "
                     + "close() refuses new actions");
         }
         try {
@@ -87,7 +107,7 @@ final class DeferredActions {
     /** Waits until every action queued before this call has run. */
     void barrier() {
         if (isWorker()) {
-            throw new IllegalStateException("barrier() from a deferred action of the same GraceDomain ("
+            throw new IllegalStateException("barrier() from a deferred action of the same " + kind + " ("
                     + name + ") would wait for itself");
         }
         if (!gate.tryAcquire()) { // closing: close() runs everything queued; wait for that
@@ -155,7 +175,7 @@ final class DeferredActions {
         // thread would then keep from being collected.
         t.setContextClassLoader(DeferredActions.class.getClassLoader());
         if (WORKER.compareAndSet(this, null, t)) {
-            GraceDomain d = domain.get();
+            Object d = domain.get();
             if (d != null) {
                 Holder.CLEANER.register(d, this::orphaned); // a method reference to this, not to d
             }
@@ -221,9 +241,9 @@ final class DeferredActions {
 
     /** One grace period of the domain; nothing if it is unreachable (see the notes). Own frame on purpose. */
     private void runGracePeriod() {
-        GraceDomain d = domain.get();
+        Object d = domain.get();
         if (d != null) {
-            d.awaitGracePeriod();
+            gracePeriod.accept(d);
         }
     }
 

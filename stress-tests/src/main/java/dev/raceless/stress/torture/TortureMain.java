@@ -16,7 +16,8 @@ public final class TortureMain {
     }
 
     static List<TortureScenario> scenarios() {
-        return List.of(new RegistryGroupTorture(), new UseCountChurnTorture(), new GraceDomainTorture(), new LoaderTorture());
+        return List.of(new RegistryGroupTorture(), new UseCountChurnTorture(), new GraceDomainTorture(),
+                new LoaderTorture(), new QuiescentDomainTorture());
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -1,0 +1,487 @@
+package dev.raceless.bench.grace;
+
+import dev.raceless.grace.GraceDomain;
+import dev.raceless.grace.QuiescentDomain;
+import dev.raceless.grace.QuiescentExecutor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * What does a reader of a published, read-mostly table pay under each protection, while one
+ * updater replaces the table now and then and frees the old one once no reader can hold it?
+ *
+ * <p>The table is an immutable {@code int[]} behind a volatile reference; a reader op looks up one
+ * entry and returns it. The updater op replaces the table, waits until the old one is
+ * unreachable to readers (a grace period, or a write lock), marks it freed, and pauses
+ * {@code updatePauseMicros} so that updates stay rare. Each protection is one {@code @Group}: the
+ * reader's score is the question, the updater's score says how long a replacement takes (pause
+ * included).
+ *
+ * <ul>
+ * <li>{@code unprotected}: the volatile read alone, no reclamation at all: the floor.</li>
+ * <li>{@code qsbr}: {@link QuiescentDomain}: the read, then {@code quiescent()} once per op (as a
+ *     pool reports once per task); the updater calls {@code synchronize()}.</li>
+ * <li>{@code grace} and {@code graceLocal}: a {@link GraceDomain} section ({@code enter()}/
+ *     {@code exit()}, through the domain and through the thread's {@code Local}).</li>
+ * <li>{@code stamped}: {@code StampedLock} optimistic read with a read-lock fallback; the updater
+ *     takes the write lock.</li>
+ * <li>{@code rwLock}: {@code ReentrantReadWriteLock} read lock; the updater takes the write lock.</li>
+ * </ul>
+ *
+ * <p>Readers per group: {@code -tg 1,1} (one reader, one updater) and {@code -tg 2,1}. The nested
+ * classes answer the other questions of the quiescent domain: {@link QuiescentCost} (what one
+ * {@code quiescent()} costs), {@link PoolTask} (a short task through a {@link QuiescentExecutor}
+ * against a plain {@link ThreadPoolExecutor}) and {@link SynchronizeLatency} (a grace period with
+ * busy and with idle pool workers).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Fork(1)
+@State(Scope.Group)
+public class ReadMostlyBenchmark {
+
+    /** Entries of a table (a power of two). */
+    static final int SIZE = 1024;
+
+    /** The published object: immutable once published; {@code freed} is set after its grace period. */
+    static final class Table {
+        final int[] values = new int[SIZE];
+        int freed;
+
+        Table(int seed) {
+            for (int i = 0; i < SIZE; i++) {
+                values[i] = seed + i;
+            }
+        }
+    }
+
+    /** How long the updater pauses after each replacement: updates are rare next to reads. */
+    @Param("100")
+    public int updatePauseMicros;
+
+    volatile Table published;
+    QuiescentDomain qsbr;
+    GraceDomain grace;
+    StampedLock stampedLock;
+    ReentrantReadWriteLock rwLock;
+    int generation;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        published = new Table(0);
+        qsbr = new QuiescentDomain();
+        grace = new GraceDomain();
+        stampedLock = new StampedLock();
+        rwLock = new ReentrantReadWriteLock();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        qsbr.close();
+        grace.close();
+    }
+
+    /** A reader thread's own handles: its QuiescentDomain registration and its GraceDomain.Local. */
+    @State(Scope.Thread)
+    public static class Reader {
+        QuiescentDomain.Reader qsbr;
+        GraceDomain.Local local;
+        int key;
+
+        @Setup(Level.Iteration)
+        public void online(ReadMostlyBenchmark b) {
+            if (qsbr == null) {
+                qsbr = b.qsbr.register(); // on the benchmark thread itself (Scope.Thread)
+                local = b.grace.local();
+            } else {
+                qsbr.online();
+            }
+            key = ThreadLocalRandom.current().nextInt(SIZE);
+        }
+
+        @TearDown(Level.Iteration)
+        public void offline() {
+            qsbr.offline(); // between iterations this thread reads nothing: no grace period waits for it
+        }
+
+        int nextKey() {
+            return key = (key + 1) & (SIZE - 1);
+        }
+    }
+
+    private Table replace() {
+        Table old = published;
+        published = new Table(++generation);
+        return old;
+    }
+
+    private void pause() {
+        LockSupport.parkNanos(updatePauseMicros * 1000L);
+    }
+
+    // ---------------------------------------------------------------- unprotected: the floor
+
+    @Benchmark
+    @Group("unprotected")
+    @GroupThreads(1)
+    public int unprotectedRead(Reader r) {
+        return published.values[r.nextKey()];
+    }
+
+    @Benchmark
+    @Group("unprotected")
+    @GroupThreads(1)
+    public void unprotectedUpdate() {
+        replace().freed = 1; // no reclamation: a reader may still be using it
+        pause();
+    }
+
+    // ---------------------------------------------------------------- QuiescentDomain
+
+    @Benchmark
+    @Group("qsbr")
+    @GroupThreads(1)
+    public int qsbrRead(Reader r) {
+        int v = published.values[r.nextKey()]; // no call, no fence
+        r.qsbr.quiescent();                     // once per op, as a pool reports once per task
+        return v;
+    }
+
+    @Benchmark
+    @Group("qsbr")
+    @GroupThreads(1)
+    public void qsbrUpdate() {
+        Table old = replace();
+        qsbr.synchronize();
+        old.freed = 1;
+        pause();
+    }
+
+    // ---------------------------------------------------------------- GraceDomain
+
+    @Benchmark
+    @Group("grace")
+    @GroupThreads(1)
+    public int graceRead(Reader r) {
+        GraceDomain d = grace;
+        int token = d.enter();
+        int v = published.values[r.nextKey()];
+        d.exit(token);
+        return v;
+    }
+
+    @Benchmark
+    @Group("grace")
+    @GroupThreads(1)
+    public void graceUpdate() {
+        Table old = replace();
+        grace.synchronize();
+        old.freed = 1;
+        pause();
+    }
+
+    @Benchmark
+    @Group("graceLocal")
+    @GroupThreads(1)
+    public int graceLocalRead(Reader r) {
+        GraceDomain.Local l = r.local;
+        int token = l.enter();
+        int v = published.values[r.nextKey()];
+        l.exit(token);
+        return v;
+    }
+
+    @Benchmark
+    @Group("graceLocal")
+    @GroupThreads(1)
+    public void graceLocalUpdate() {
+        graceUpdate();
+    }
+
+    // ---------------------------------------------------------------- StampedLock optimistic read
+
+    @Benchmark
+    @Group("stamped")
+    @GroupThreads(1)
+    public int stampedRead(Reader r) {
+        StampedLock l = stampedLock;
+        int k = r.nextKey();
+        long stamp = l.tryOptimisticRead();
+        int v = published.values[k];
+        if (!l.validate(stamp)) {
+            stamp = l.readLock();
+            try {
+                v = published.values[k];
+            } finally {
+                l.unlockRead(stamp);
+            }
+        }
+        return v;
+    }
+
+    @Benchmark
+    @Group("stamped")
+    @GroupThreads(1)
+    public void stampedUpdate() {
+        long stamp = stampedLock.writeLock();
+        Table old;
+        try {
+            old = replace();
+        } finally {
+            stampedLock.unlockWrite(stamp);
+        }
+        old.freed = 1; // an optimistic reader that still reads old fails its validate()
+        pause();
+    }
+
+    // ---------------------------------------------------------------- ReentrantReadWriteLock
+
+    @Benchmark
+    @Group("rwLock")
+    @GroupThreads(1)
+    public int rwLockRead(Reader r) {
+        ReentrantReadWriteLock.ReadLock l = rwLock.readLock();
+        l.lock();
+        try {
+            return published.values[r.nextKey()];
+        } finally {
+            l.unlock();
+        }
+    }
+
+    @Benchmark
+    @Group("rwLock")
+    @GroupThreads(1)
+    public void rwLockUpdate() {
+        ReentrantReadWriteLock.WriteLock l = rwLock.writeLock();
+        Table old;
+        l.lock();
+        try {
+            old = replace();
+        } finally {
+            l.unlock();
+        }
+        old.freed = 1;
+        pause();
+    }
+
+    /**
+     * What does one {@link QuiescentDomain.Reader#quiescent()} cost when no grace period has begun
+     * since the last one (the common case), next to reading a volatile field?
+     */
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Fork(1)
+    @Threads(1)
+    @State(Scope.Thread)
+    public static class QuiescentCost {
+        QuiescentDomain domain;
+        QuiescentDomain.Reader reader;
+        volatile int field;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            domain = new QuiescentDomain();
+            reader = domain.register();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            reader.unregister();
+            domain.close();
+        }
+
+        @Benchmark
+        public void quiescent() {
+            reader.quiescent();
+        }
+
+        @Benchmark
+        public int volatileRead() {
+            return field;
+        }
+    }
+
+    /**
+     * What does a short task cost through a {@link QuiescentExecutor} (2 workers that report
+     * between tasks) against the same task on a plain {@link ThreadPoolExecutor}? A batch of
+     * tasks is queued and awaited; the score is per task. {@code task} runs the task body inline:
+     * set {@code taskTokens} so that it scores about 1 µs on the machine.
+     */
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Fork(1)
+    @Threads(1)
+    @State(Scope.Benchmark)
+    public static class PoolTask {
+        static final int BATCH = 64;
+
+        /** Blackhole.consumeCPU tokens of one task. */
+        @Param("300")
+        public int taskTokens;
+
+        QuiescentDomain domain;
+        ExecutorService quiescentPool;
+        ExecutorService plainPool;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            domain = new QuiescentDomain();
+            quiescentPool = new QuiescentExecutor(domain, 2, 2, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+            plainPool = new ThreadPoolExecutor(2, 2, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            quiescentPool.shutdown();
+            plainPool.shutdown();
+            quiescentPool.awaitTermination(1, TimeUnit.MINUTES);
+            plainPool.awaitTermination(1, TimeUnit.MINUTES);
+            domain.close();
+        }
+
+        private void batch(ExecutorService pool) throws InterruptedException {
+            CountDownLatch done = new CountDownLatch(BATCH);
+            int tokens = taskTokens;
+            for (int i = 0; i < BATCH; i++) {
+                pool.execute(() -> {
+                    Blackhole.consumeCPU(tokens);
+                    done.countDown();
+                });
+            }
+            done.await();
+        }
+
+        @Benchmark
+        @OperationsPerInvocation(BATCH)
+        public void quiescentExecutor() throws InterruptedException {
+            batch(quiescentPool);
+        }
+
+        @Benchmark
+        @OperationsPerInvocation(BATCH)
+        public void plainExecutor() throws InterruptedException {
+            batch(plainPool);
+        }
+
+        @Benchmark
+        public void task() {
+            Blackhole.consumeCPU(taskTokens);
+        }
+    }
+
+    /**
+     * How long does {@code synchronize()} take while 2 pool workers run short tasks back to back
+     * ({@code busy}: each task re-queues itself), and while every worker is idle, hence offline
+     * ({@code idle})? Sampled, so that the median and the tail show.
+     */
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Fork(1)
+    @Threads(1)
+    @State(Scope.Benchmark)
+    public static class SynchronizeLatency {
+        /** Blackhole.consumeCPU tokens of one busy task: set for about 10 µs. */
+        @Param("3000")
+        public int taskTokens;
+
+        QuiescentDomain busyDomain;
+        QuiescentDomain idleDomain;
+        QuiescentExecutor busyPool;
+        QuiescentExecutor idlePool;
+        volatile boolean running = true;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            busyDomain = new QuiescentDomain();
+            idleDomain = new QuiescentDomain();
+            busyPool = busyDomain.newFixedThreadPool(2);
+            idlePool = idleDomain.newFixedThreadPool(2);
+            idlePool.prestartAllCoreThreads();
+            for (int i = 0; i < 2; i++) {
+                busyPool.execute(this::busyTask);
+            }
+        }
+
+        private void busyTask() {
+            Blackhole.consumeCPU(taskTokens);
+            if (running) {
+                busyPool.execute(this::busyTask); // back to back: the worker reports between tasks
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            running = false;
+            busyPool.shutdown();
+            idlePool.shutdown();
+            busyPool.awaitTermination(1, TimeUnit.MINUTES);
+            idlePool.awaitTermination(1, TimeUnit.MINUTES);
+            busyDomain.close();
+            idleDomain.close();
+        }
+
+        @Benchmark
+        public void busy() {
+            busyDomain.synchronize();
+        }
+
+        @Benchmark
+        public void idle() {
+            idleDomain.synchronize();
+        }
+    }
+
+    /*
+     * How to run (from the top of the repository):
+     *
+     *   mvn -B -q -pl primitives,jmh-benchmarks -am -DskipTests package
+     *   for tg in 1,1 2,1; do
+     *     java -jar jmh-benchmarks/target/benchmarks.jar 'ReadMostlyBenchmark\.[a-z]' -tg $tg -prof gc \
+     *          -rf json -rff read-mostly-tg$tg.json
+     *   done
+     *   java -jar jmh-benchmarks/target/benchmarks.jar 'ReadMostlyBenchmark\.[A-Z]' -prof gc \
+     *        -rf json -rff read-mostly-nested.json
+     *
+     * Both read sides: run once on JDK 17 (FENCED) and once on JDK 22+ with
+     * --enable-native-access=ALL-UNNAMED (-jvmArgsAppend), which the library takes as ASYMMETRIC.
+     * Read the reader scores as ratios to unprotectedRead inside one run (one -tg); B/op is
+     * gc.alloc.rate.norm and is 0 for every reader. Check PoolTask.task near 1 µs and
+     * SynchronizeLatency's tasks near 10 µs first (taskTokens), and say how many CPUs ran the
+     * workers next to the benchmark thread.
+     */
+}
