@@ -10,10 +10,10 @@ import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 /**
  * The Lincheck operations on a use count, shared by {@link UseCountLincheckTest} (the real
  * {@code UseCount}) and {@link BrokenUseCountLincheckTest} (a broken one). The model checker
- * checks them as a linearizable state machine against {@link UseCountSpec}, the strict three-state machine of its Javadoc: tryAcquire, acquire and
- * release by a holder, shutdown, tryShutdown, cancelShutdown, reopen, state. Lincheck assumes
- * sequential consistency, so this checks the state machine; the orderings are jcstress's job
- * (module {@code stress-tests}).
+ * checks them as a linearizable state machine against {@link UseCountSpec}, the strict three-state
+ * machine of its Javadoc: tryAcquire, acquire and release by a holder, shutdown, tryShutdown,
+ * cancelShutdown, reopen, state. Lincheck assumes sequential consistency, so this checks the state
+ * machine; the orderings are jcstress's job (module {@code stress-tests}).
  *
  * <p><b>The weaker contract, made explicit.</b> {@code UseCount}'s Javadoc ("Linearizability")
  * names three transients, each lasting only while another call is in progress; the operations

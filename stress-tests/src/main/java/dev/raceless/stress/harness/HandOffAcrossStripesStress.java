@@ -279,10 +279,14 @@ public final class HandOffAcrossStripesStress implements Scenario {
 
         Verdict go() throws InterruptedException {
             Thread[] threads = {
-                    StripeThreads.onStripe(TAKER_STRIPE, STRIPES, "taker", () -> work(HandOffAcrossStripesStress::taker)),
-                    StripeThreads.onStripe(HOLDER_STRIPE, STRIPES, "holder", () -> work(HandOffAcrossStripesStress::holder)),
-                    StripeThreads.onStripe(UNLOADER_STRIPE, STRIPES, "unloader", () -> work(HandOffAcrossStripesStress::unloader)),
-                    StripeThreads.onStripe(DROPPER_STRIPE, STRIPES, "dropper", () -> work(HandOffAcrossStripesStress::dropper)),
+                    StripeThreads.onStripe(TAKER_STRIPE, STRIPES, "taker",
+                            () -> work(HandOffAcrossStripesStress::taker)),
+                    StripeThreads.onStripe(HOLDER_STRIPE, STRIPES, "holder",
+                            () -> work(HandOffAcrossStripesStress::holder)),
+                    StripeThreads.onStripe(UNLOADER_STRIPE, STRIPES, "unloader",
+                            () -> work(HandOffAcrossStripesStress::unloader)),
+                    StripeThreads.onStripe(DROPPER_STRIPE, STRIPES, "dropper",
+                            () -> work(HandOffAcrossStripesStress::dropper)),
             };
             for (Thread t : threads) {
                 t.start();

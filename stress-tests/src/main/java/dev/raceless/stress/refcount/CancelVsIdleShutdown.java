@@ -32,7 +32,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("cancelShutdown() vs shutdown() of an idle count: the cancel never revives it; it always ends DEAD.")
-@Outcome(id = "false, DEAD 0 done", expect = ACCEPTABLE, desc = "The shutdown stands: the count is DEAD, termination completed.")
+@Outcome(id = "false, DEAD 0 done", expect = ACCEPTABLE,
+        desc = "The shutdown stands: the count is DEAD, termination completed.")
 @Outcome(id = "true, .*", expect = FORBIDDEN, desc = "An idle count revived by cancelShutdown().")
 @Outcome(expect = FORBIDDEN, desc = "The count did not end DEAD, or termination did not complete.")
 @State

@@ -34,8 +34,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("release() of the last use vs shutdown(): the count always ends DEAD, termination completed.")
-@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "release() or shutdown() threw: a correct call taken for misuse.")
-@Outcome(id = "DEAD, DEAD 0 done", expect = ACCEPTABLE, desc = "Release first: the shutdown's own count ended the life.")
+@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN,
+        desc = "release() or shutdown() threw: a correct call taken for misuse.")
+@Outcome(id = "DEAD, DEAD 0 done", expect = ACCEPTABLE,
+        desc = "Release first: the shutdown's own count ended the life.")
 @Outcome(id = "GOING, DEAD 0 done", expect = ACCEPTABLE, desc = "Shutdown first: the last release ended the life.")
 @Outcome(id = ".*, GOING 0", expect = FORBIDDEN, desc = "Lost last release: no use held, yet GOING forever.")
 @Outcome(id = "LIVE, .*", expect = FORBIDDEN, desc = "shutdown() returned and the count was still LIVE.")

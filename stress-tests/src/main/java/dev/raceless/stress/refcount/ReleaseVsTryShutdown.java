@@ -31,11 +31,16 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("release() of the last use vs tryShutdown(): the result always matches the final state.")
-@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "release() or tryShutdown() threw: a correct call taken for misuse.")
-@Outcome(id = "true, DEAD 0 done", expect = ACCEPTABLE, desc = "Unloaded: the release came first or finished the count.")
-@Outcome(id = "false, LIVE 0", expect = ACCEPTABLE, desc = "Busy: tryShutdown rolled back, then the release emptied a LIVE count.")
-@Outcome(id = "true, (LIVE|GOING).*", expect = FORBIDDEN, desc = "tryShutdown() returned true but the count is not DEAD.")
-@Outcome(id = "false, (GOING|DEAD).*", expect = FORBIDDEN, desc = "tryShutdown() returned false but did not leave the count LIVE.")
+@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN,
+        desc = "release() or tryShutdown() threw: a correct call taken for misuse.")
+@Outcome(id = "true, DEAD 0 done", expect = ACCEPTABLE,
+        desc = "Unloaded: the release came first or finished the count.")
+@Outcome(id = "false, LIVE 0", expect = ACCEPTABLE,
+        desc = "Busy: tryShutdown rolled back, then the release emptied a LIVE count.")
+@Outcome(id = "true, (LIVE|GOING).*", expect = FORBIDDEN,
+        desc = "tryShutdown() returned true but the count is not DEAD.")
+@Outcome(id = "false, (GOING|DEAD).*", expect = FORBIDDEN,
+        desc = "tryShutdown() returned false but did not leave the count LIVE.")
 @Outcome(expect = FORBIDDEN, desc = "Wrong use count, or state and termination disagree.")
 @State
 public class ReleaseVsTryShutdown {

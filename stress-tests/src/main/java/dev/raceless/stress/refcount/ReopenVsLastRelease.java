@@ -41,10 +41,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("reopen() racing the finisher of the previous life: no completion leaks into the new life.")
-@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "release() or shutdown() threw: a correct call taken for misuse.")
+@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN,
+        desc = "release() or shutdown() threw: a correct call taken for misuse.")
 @Outcome(id = "true, true, GOING 1", expect = ACCEPTABLE, desc = "Life 2 holds its use and is GOING; life 1 completed.")
-@Outcome(id = "false, true, DEAD 0 done", expect = ACCEPTABLE_INTERESTING, desc = "The reopener gave up before life 1 died: no race this time.")
-@Outcome(id = "true, .*, (DEAD|GOING 1 done).*", expect = FORBIDDEN, desc = "Life 2 ended or completed while its use is held: a stale finisher from life 1.")
+@Outcome(id = "false, true, DEAD 0 done", expect = ACCEPTABLE_INTERESTING,
+        desc = "The reopener gave up before life 1 died: no race this time.")
+@Outcome(id = "true, .*, (DEAD|GOING 1 done).*", expect = FORBIDDEN,
+        desc = "Life 2 ended or completed while its use is held: a stale finisher from life 1.")
 @Outcome(id = ".*, false, .*", expect = FORBIDDEN, desc = "Life 1's termination never completed.")
 @Outcome(expect = FORBIDDEN, desc = "Wrong use count, or state and termination disagree.")
 @State

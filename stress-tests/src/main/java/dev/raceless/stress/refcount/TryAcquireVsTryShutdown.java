@@ -38,10 +38,14 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "tryShutdown() threw: a correct call taken for misuse.")
 @Outcome(id = "true, false, LIVE 1", expect = ACCEPTABLE, desc = "Taker won: tryShutdown busy, count LIVE as before.")
 @Outcome(id = "false, true, DEAD 0 done", expect = ACCEPTABLE, desc = "Unloader won: tryAcquire refused, count DEAD.")
-@Outcome(id = "false, false, LIVE 0", expect = ACCEPTABLE_INTERESTING, desc = "Both failed spuriously (allowed): refused during TRYING, counted as busy.")
-@Outcome(id = "true, true, .*", expect = FORBIDDEN, desc = "Both won: a use granted in a life that tryShutdown() ended.")
-@Outcome(id = ".*, true, (LIVE|GOING).*", expect = FORBIDDEN, desc = "tryShutdown() returned true but the count is not DEAD.")
-@Outcome(id = ".*, false, (GOING|DEAD).*", expect = FORBIDDEN, desc = "tryShutdown() returned false but did not leave the count LIVE.")
+@Outcome(id = "false, false, LIVE 0", expect = ACCEPTABLE_INTERESTING,
+        desc = "Both failed spuriously (allowed): refused during TRYING, counted as busy.")
+@Outcome(id = "true, true, .*", expect = FORBIDDEN,
+        desc = "Both won: a use granted in a life that tryShutdown() ended.")
+@Outcome(id = ".*, true, (LIVE|GOING).*", expect = FORBIDDEN,
+        desc = "tryShutdown() returned true but the count is not DEAD.")
+@Outcome(id = ".*, false, (GOING|DEAD).*", expect = FORBIDDEN,
+        desc = "tryShutdown() returned false but did not leave the count LIVE.")
 @Outcome(expect = FORBIDDEN, desc = "Wrong use count, or state and termination disagree.")
 @State
 public class TryAcquireVsTryShutdown {

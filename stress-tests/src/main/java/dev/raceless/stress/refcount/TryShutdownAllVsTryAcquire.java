@@ -29,11 +29,16 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("tryShutdownAll([a, b]) vs tryAcquire() on b: all or nothing across the batch, one heavy barrier.")
-@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "tryShutdownAll() threw: a correct call taken for misuse.")
-@Outcome(id = "true, false, LIVE 0 / LIVE 1", expect = ACCEPTABLE, desc = "Taker won: the batch was busy, both counts LIVE as before.")
-@Outcome(id = "false, true, DEAD 0 done / DEAD 0 done", expect = ACCEPTABLE, desc = "Unloader won: the take refused, both counts DEAD.")
-@Outcome(id = "false, false, LIVE 0 / LIVE 0", expect = ACCEPTABLE_INTERESTING, desc = "Both failed spuriously (allowed, as for tryShutdown): both LIVE.")
-@Outcome(id = "true, true, .*", expect = FORBIDDEN, desc = "Both won: a use granted in a life that tryShutdownAll() ended.")
+@Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN,
+        desc = "tryShutdownAll() threw: a correct call taken for misuse.")
+@Outcome(id = "true, false, LIVE 0 / LIVE 1", expect = ACCEPTABLE,
+        desc = "Taker won: the batch was busy, both counts LIVE as before.")
+@Outcome(id = "false, true, DEAD 0 done / DEAD 0 done", expect = ACCEPTABLE,
+        desc = "Unloader won: the take refused, both counts DEAD.")
+@Outcome(id = "false, false, LIVE 0 / LIVE 0", expect = ACCEPTABLE_INTERESTING,
+        desc = "Both failed spuriously (allowed, as for tryShutdown): both LIVE.")
+@Outcome(id = "true, true, .*", expect = FORBIDDEN,
+        desc = "Both won: a use granted in a life that tryShutdownAll() ended.")
 @Outcome(expect = FORBIDDEN, desc = "Not all or nothing, a wrong use count, or state and termination disagree.")
 @State
 public class TryShutdownAllVsTryAcquire {

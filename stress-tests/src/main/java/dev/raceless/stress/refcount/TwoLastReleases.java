@@ -46,8 +46,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @JCStressTest
 @Description("Two concurrent last releases of a GOING count: it ends DEAD, termination completes once.")
 @Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "A release() threw: a correct release taken for misuse.")
-@Outcome(id = "(true, false|false, true|true, true), DEAD 0 done x1", expect = ACCEPTABLE, desc = "One life ended once; the last releaser saw DEAD.")
-@Outcome(id = "false, false, .*", expect = FORBIDDEN, desc = "Neither release returned with the count DEAD: the last release did not finish it.")
+@Outcome(id = "(true, false|false, true|true, true), DEAD 0 done x1", expect = ACCEPTABLE,
+        desc = "One life ended once; the last releaser saw DEAD.")
+@Outcome(id = "false, false, .*", expect = FORBIDDEN,
+        desc = "Neither release returned with the count DEAD: the last release did not finish it.")
 @Outcome(id = ".*, GOING.*", expect = FORBIDDEN, desc = "Lost last release: no use held, yet GOING.")
 @Outcome(id = ".*, x[02-9]", expect = FORBIDDEN, desc = "Termination dependants ran other than exactly once.")
 @Outcome(expect = FORBIDDEN, desc = "Wrong use count, or state and termination disagree.")

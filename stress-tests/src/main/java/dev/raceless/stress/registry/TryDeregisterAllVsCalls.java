@@ -49,7 +49,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct release() or tryDeregisterAll() threw.")
 @Outcome(id = ".*!.*", expect = FORBIDDEN, desc = "A call was running after DEREGISTERED was reported.")
 @Outcome(id = ".*INCONSISTENT.*", expect = FORBIDDEN, desc = "A registration left half deregistered.")
-@Outcome(id = ".*, (registered removed|removed registered)", expect = FORBIDDEN, desc = "Partial deregistration: exactly one member gone.")
+@Outcome(id = ".*, (registered removed|removed registered)", expect = FORBIDDEN,
+        desc = "Partial deregistration: exactly one member gone.")
 @Outcome(id = {"cc, DEREGISTERED 11, removed removed", "c-, DEREGISTERED 10, removed removed",
         "-c, DEREGISTERED 01, removed removed", "--, DEREGISTERED 00, removed removed"},
         expect = ACCEPTABLE, desc = "All deregistered; every call that got in ended first and is visible.")

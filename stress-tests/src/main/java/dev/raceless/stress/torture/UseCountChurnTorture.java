@@ -143,7 +143,8 @@ final class UseCountChurnTorture implements TortureScenario {
                 return;
             }
             if (dead != null && attempt == 0) {
-                System.out.println("stall: shutdown waits for " + uses + "; a use is held by dead thread " + dead.getName());
+                System.out.println("stall: shutdown waits for " + uses + "; a use is held by dead thread "
+                        + dead.getName());
                 t.fault("stall reported");
                 uses.release(); // rescue: the dead holder's release, made for it
             } else if (uses.estimate() == 0) {

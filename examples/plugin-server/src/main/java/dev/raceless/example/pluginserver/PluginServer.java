@@ -1,11 +1,11 @@
 package dev.raceless.example.pluginserver;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.raceless.loader.LoadException;
 import dev.raceless.loader.PluginBinding;
 import dev.raceless.loader.PluginHost;
 import dev.raceless.loader.ReloadResult;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -78,7 +78,8 @@ class ServeCommandTest {
             assertTrue(upgraded.contains("(greeter-2.jar)"), upgraded);
             HttpResponse<String> second = get(http, base);
             assertEquals("greeter v=2 path=/hi", second.body(), "after the upgrade's log line, version 2 answers");
-            assertEquals(404, get(http, URI.create("http://127.0.0.1:" + listening.group(1) + "/nothing/")).statusCode());
+            URI nothing = URI.create("http://127.0.0.1:" + listening.group(1) + "/nothing/");
+            assertEquals(404, get(http, nothing).statusCode());
         } finally {
             server.destroy(); // SIGTERM: the shutdown hook closes the server
             if (!server.waitFor(20, TimeUnit.SECONDS)) {
