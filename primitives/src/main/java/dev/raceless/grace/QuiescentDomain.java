@@ -78,7 +78,12 @@ import java.util.function.Consumer;
  * <p><b>Memory.</b> Per domain: a padded counter, a lock and a copy-on-write array of the
  * registered readers. Per registered thread: one padded {@link Reader} (about 180 bytes), a weak
  * reference to the thread (32) and a thread-local entry (about 40): about 250 bytes, released at
- * {@code unregister} or, for a thread that died, at the next grace period or registration.
+ * {@code unregister} or, for a thread that died, at the next registration or unregistration (a
+ * grace period that finds a thread died online prunes it too).
+ *
+ * <p><b>Several domains.</b> Going offline for a wait concerns the domain waited on: a thread online
+ * in domain A that calls {@code B.synchronize()} stays online in A, so two threads doing that
+ * crosswise wait for each other (as in liburcu). Go offline in A around such a call.
  *
  * <p><b>Memory consistency effects.</b> Actions of a registered thread prior to a quiescent
  * state, {@code offline()}, {@code unregister} or its end happen-before {@code synchronize()}
@@ -137,44 +142,10 @@ public final class QuiescentDomain implements AutoCloseable {
      *   0 < ctr < g    online since before g: wait, unless its thread has died.
      * The wait rescans with onSpinWait a little, then publishes `waiter` and parks.
      *
-     * The rule in two sentences: a thread online at the add has its reads before its next report
-     * ordered before the scan that sees the report; a thread that the scan does not wait for has
-     * read gp.value >= g after the add, so it sees the unpublish. Proof sketch (jcstress
-     * QuiescentUnpublishThenFree, OnlineUnpublishThenFree; the broken twins show each test can
-     * fail):
-     *   Quiescent state. quiescent() reads gp.value with an acquire load; if it differs from ctr it
-     *   stores it with a volatile store. The store is a release of every read the thread made
-     *   before it, and the scan reads ctr with a volatile load: a scan that sees ctr >= g has the
-     *   thread's earlier reads happen-before it, hence before synchronize() returns and the free.
-     *   The acquire load that returned g reads from the updater's add, which follows the
-     *   unpublish in program order: every read after the load sees the unpublish. No fence is
-     *   needed on the fast path (nothing is stored) nor between the load and the store: a later
-     *   read may rise above the store but not above the acquire load.
-     *   Offline. offline() is a volatile store of 0 after the thread's reads: the same release.
-     *   Online: a Dekker pair. The reader stores ctr (a value it read) and then reads gp.value
-     *   again; the updater adds to gp.value and then reads ctr. FENCED: the store is volatile, the
-     *   re-read, the add and the scan's read are synchronization actions, totally ordered. If the
-     *   scan read ctr = 0 before the online store, the re-read comes after the add and returns
-     *   >= g: it synchronizes-with the add, so the thread's later reads see the unpublish (and it
-     *   stores that value: it is now past g). ASYMMETRIC: the online store is a release store and
-     *   the re-read an acquire load with no fence; C2 keeps them in program order, so only the
-     *   store buffer can delay the store. A scan that reads 0 counts only after a heavy barrier
-     *   (membarrier) that ran after the add: if the online store was executed before the barrier
-     *   the scan sees it; if not, the re-read runs after the barrier and sees the add.
-     *   Registration. register() publishes the Reader in `readers` (a volatile store under the
-     *   registry monitor) and then goes online: a scan that read `readers` before the publish
-     *   read it after the add, so the thread's online re-read returns >= g (invariant 4).
-     *   Death. Thread.isAlive() false synchronizes-with the thread's last action (JLS 17.4.4).
-     *   Sharing. A caller that does not run the grace period itself reads gp.value with an atomic
-     *   add of 0, a volatile write the next grace period's add reads after: its unpublish
-     *   happens-before that add, so it may return once that grace period has completed
-     *   (completed >= the value it read + 1).
-     *
-     * Wake-up: quiescent()'s store and offline() are volatile stores followed by a read of
-     * `waiter`; the updater publishes `waiter` (volatile) and then rescans. Sequential
-     * consistency: one sees the other, in both flavours (a fence once per grace period per
-     * thread is cheap). An online() whose first read already returned g, and a thread that dies,
-     * wake no one: the parked updater rescans at growing intervals.
+     * The rule, the proof sketch (quiescent state, offline, online, registration, death, sharing)
+     * and the wake-up argument are written once, in docs/quiescent-domain.md, "Proof"; they rest
+     * on invariants 1-4 and on the scan above (jcstress QuiescentUnpublishThenFree,
+     * OnlineUnpublishThenFree and their broken twins).
      *
      * Rejected: a fence in quiescent() (liburcu's smp_mb before and after the store): a release
      * store after an acquire load is all the rule needs, and the fast path stores nothing. A
@@ -831,7 +802,9 @@ public final class QuiescentDomain implements AutoCloseable {
          */
         @SuppressWarnings("deprecation") // Thread.getId(): release 17
         public void quiescent() {
-            long g = (long) GP_VALUE.getAcquire(gp); // acquire: later reads see what preceded the add
+            // FENCED: a volatile load (a synchronization action, so the proof stays inside the JLS
+            // happens-before model); ASYMMETRIC: an acquire load. Same instruction on x86.
+            long g = Flavour.ASYMMETRIC ? (long) GP_VALUE.getAcquire(gp) : (long) GP_VALUE.getVolatile(gp);
             if (g != (long) CTR.get(this) || Thread.currentThread().getId() != ownerId) { // plain: own field
                 report(g);
             }

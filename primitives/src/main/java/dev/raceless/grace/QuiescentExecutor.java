@@ -26,8 +26,14 @@ import java.util.concurrent.TimeUnit;
  * under a {@link dev.raceless.refcount.UseCount} (acquired inside the task, released by whoever
  * ends the use). A task that blocks for long (I/O, a lock, a sleep) holds every grace period of
  * the domain while it blocks: it goes offline around the blocking call, holding no reference
- * across it, through {@code domain.reader().offline()} and {@code online()}. A task that calls
- * {@code synchronize()} on the domain goes offline for the wait (see {@link QuiescentDomain}).
+ * across it, through {@code domain.reader().offline()} and {@code online()}, and leaves the worker
+ * online when it ends. A task that calls {@code synchronize()} on the domain goes offline for the
+ * wait (see {@link QuiescentDomain}). A task must not throw an exception that refers to an object
+ * read from the domain: the worker unregisters before the uncaught-exception handler sees it.
+ *
+ * <p><b>Rejected tasks.</b> Only tasks run by the workers are protected. A rejection handler that
+ * runs the task on the submitting thread ({@link ThreadPoolExecutor.CallerRunsPolicy}) runs it
+ * outside the domain unless that thread is itself a registered, online reader of it.
  *
  * <p><b>Threads.</b> Workers are made by the given {@link ThreadFactory} and must be platform
  * threads: a factory that returns a virtual thread makes {@code execute} throw

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.Control;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -178,9 +179,16 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("qsbr")
     @GroupThreads(1)
-    public void qsbrUpdate() {
+    public void qsbrUpdate(Control control) throws InterruptedException {
         Table old = replace();
-        qsbr.synchronize();
+        // The reader goes offline only after the iteration ends (its TearDown), and JMH ends the
+        // iteration only when this call returns: wait in slices and give up once the measurement
+        // stops, leaving the old table unfreed (a grace period that never completed frees nothing).
+        while (!qsbr.trySynchronize(100, TimeUnit.MICROSECONDS)) {
+            if (control.stopMeasurement) {
+                return;
+            }
+        }
         old.freed = 1;
         pause();
     }
