@@ -33,6 +33,10 @@ public record LeakFinding(Kind kind, String plugin, String holder, String advice
     /**
      * A finding; every component is required.
      *
+     * @param kind the kind of holder found
+     * @param plugin the name of the plugin whose class loader is held
+     * @param holder the holding object, described
+     * @param advice what the plugin should do in its destroy to release it
      * @throws NullPointerException if a component is null
      */
     public LeakFinding {
