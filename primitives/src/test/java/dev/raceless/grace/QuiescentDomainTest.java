@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.raceless.grace.GraceTesting.join;
 import static dev.raceless.grace.GraceTesting.start;
 import static dev.raceless.grace.QuiescentTesting.awaitParkedIn;
+import static dev.raceless.testing.Background.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,11 +188,7 @@ class QuiescentDomainTest {
             awaitParkedIn(d.actionThread(), d);
             assertEquals(0, ran.get());
             reader.quiescent(); // ends the grace period of the action's batch
-            long deadline = System.nanoTime() + GraceTesting.PATIENCE_NANOS;
-            while (ran.get() == 0) {
-                assertTrue(System.nanoTime() - deadline < 0, "the action did not run after the report");
-                Thread.yield();
-            }
+            eventually(() -> ran.get() > 0, "the action runs after the report");
             reader.offline(); // the barrier's own marker may need one more grace period
             join(barrier);
             assertEquals(1, ran.get());

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static dev.raceless.grace.GraceTesting.join;
 import static dev.raceless.grace.GraceTesting.start;
 import static dev.raceless.grace.QuiescentTesting.awaitParkedIn;
+import static dev.raceless.testing.Background.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,13 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class QuiescentExecutorTest {
 
     private static void awaitIdle(QuiescentDomain d, int readers) {
-        long deadline = System.nanoTime() + GraceTesting.PATIENCE_NANOS;
-        while (d.registeredReaders() != readers || !d.trySynchronize()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the workers did not go idle: " + d);
-            }
-            Thread.yield();
-        }
+        eventually(() -> d.registeredReaders() == readers && d.trySynchronize(), "the workers go idle: " + d);
     }
 
     @Test
@@ -48,11 +43,7 @@ class QuiescentExecutorTest {
             assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
         }
         // Termination is signalled from inside the last worker's exit, just before it unregisters.
-        long deadline = System.nanoTime() + GraceTesting.PATIENCE_NANOS;
-        while (d.registeredReaders() != 0) {
-            assertTrue(System.nanoTime() - deadline < 0, "workers unregister when they end: " + d);
-            Thread.yield();
-        }
+        eventually(() -> d.registeredReaders() == 0, "workers unregister when they end: " + d);
     }
 
     @Test
