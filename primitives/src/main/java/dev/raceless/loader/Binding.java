@@ -1,5 +1,7 @@
 package dev.raceless.loader;
 
+import dev.raceless.refcount.UseCount;
+
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -14,10 +16,10 @@ import java.util.function.Function;
  * reloading, {@code acquire()} waits as {@code acquire(key)} does and {@link #tryAcquire()} fails;
  * after an unload {@code acquire()} loads the key again.
  *
- * <p><b>Hot path.</b> One volatile read of the instance this binding last reached, and that
- * instance's use pair ({@code UseCount.tryAcquire()} / {@code release()}): no hash, no key compare,
- * no allocation. Only the first call after a load, an unload or a reload takes the slow path, which
- * is {@code acquire(key)} itself.
+ * <p><b>Hot path.</b> One volatile read of the count of the instance this binding last reached,
+ * that instance's use pair ({@code UseCount.tryAcquire()} / {@code release()}) and one read of its
+ * handle: no hash, no key compare, no allocation. Only the first call after a load, an unload or
+ * a reload takes the slow path, which is {@code acquire(key)} itself.
  *
  * <p><b>Reachability.</b> A binding refers to its loader, its key and the last instance's
  * {@link ModuleLoader.Handle}; a handle drops its module reference when the instance is destroyed,
@@ -59,10 +61,21 @@ public final class Binding<M> {
      * the slot must outlive unloads (or the binding must find it again after one), so the table
      * would keep every key ever loaded; the cached handle needs neither.
      *
-     * `current` is written only on the slow path, by any thread that took it; two threads racing
-     * there may leave an older handle cached (benign: the next call finds it not LIVE and takes
-     * the slow path again). Handles are safely published (their count is a final field), and the
-     * module is read only after a successful tryAcquire (see ModuleLoader's notes on publication).
+     * The hot path reads the cached handle's count from its own field, `uses`, and reads `current`
+     * only after the count's tryAcquire has succeeded: the chain of dependent loads before the
+     * count's slot store is then binding, count, as for a count kept in a field, instead of
+     * binding, handle, count. The two fields are written together on the slow path (`current`,
+     * then `uses`) but read apart, so a caller may see one handle's count and another handle: it
+     * returns the handle only if `current.uses` is the count it acquired, and otherwise releases
+     * that use and takes the slow path. So what it returns is always a handle whose own count it
+     * acquired, as above.
+     *
+     * `current` and `uses` are written only on the slow path, by any thread that took it; two
+     * threads racing there may leave an older handle cached, or the fields of two handles (benign:
+     * the next call finds the count not LIVE, or the handle not its count's, and takes the slow
+     * path again). Handles are safely published (their count is a final field), and the module is
+     * read only after a successful tryAcquire (see ModuleLoader's notes on publication). A count
+     * refers to nothing of its module, so caching it keeps no module reachable.
      *
      * The initial value is UNBOUND, a handle whose count is DEAD forever: the first call takes the
      * slow path. Its tryAcquire fails and backs out, leaving it DEAD.
@@ -74,12 +87,20 @@ public final class Binding<M> {
     private final Object key;
     /** The handle this binding last reached; see the notes. */
     private volatile ModuleLoader.Handle<M> current;
+    /** The count of a handle this binding reached, read first by the hot path; see the notes. */
+    private volatile UseCount uses;
 
     @SuppressWarnings("unchecked")
     <K> Binding(ModuleLoader<K, M> loader, K key) {
         this.loader = (ModuleLoader<Object, M>) loader;
         this.key = Objects.requireNonNull(key, "key");
-        this.current = (ModuleLoader.Handle<M>) (ModuleLoader.Handle<?>) UNBOUND;
+        keep((ModuleLoader.Handle<M>) (ModuleLoader.Handle<?>) UNBOUND);
+    }
+
+    /** Caches h (slow path only): the handle, then its count. */
+    private void keep(ModuleLoader.Handle<M> h) {
+        current = h;
+        uses = h.uses;
     }
 
     /**
@@ -96,10 +117,14 @@ public final class Binding<M> {
 
     /** The hot path of both acquires: a use of the kept handle, or null if it is not live. */
     private ModuleLoader.Handle<M> acquireCurrent() {
-        ModuleLoader.Handle<M> h = current;
-        if (h.uses.tryAcquire()) {
-            h.taken();
-            return h;
+        UseCount c = uses;
+        if (c.tryAcquire()) {
+            ModuleLoader.Handle<M> h = current;
+            if (h.uses == c) {
+                h.taken();
+                return h;
+            }
+            c.release(); // the fields of two handles: see the notes
         }
         return null;
     }
@@ -107,7 +132,7 @@ public final class Binding<M> {
     private ModuleLoader.Handle<M> tryAcquireSlow() {
         ModuleLoader.Handle<M> h = loader.tryAcquire(key);
         if (h != null) {
-            current = h;
+            keep(h);
         }
         return h;
     }
@@ -128,7 +153,7 @@ public final class Binding<M> {
 
     private ModuleLoader.Handle<M> acquireSlow() {
         ModuleLoader.Handle<M> h = loader.acquire(key);
-        current = h;
+        keep(h);
         return h;
     }
 

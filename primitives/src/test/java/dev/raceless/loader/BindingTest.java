@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.raceless.testing.Background.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -178,5 +180,34 @@ class BindingTest {
         }
         assertEquals(0, stale.get(), "calls that got an instance older than the last one a reload installed");
         assertTrue(recorder.made.get() >= 301);
+    }
+
+    /**
+     * The cache's two fields written by racing slow paths can hold the count of the live handle and
+     * an older handle: the binding must not hand out the older handle, and must give back the use
+     * it took on the live count. Set up by reflection, since only a race produces it.
+     */
+    @Test
+    void aBindingWhoseFieldsHoldTwoHandlesNeverHandsOutTheOldOne() throws Exception {
+        ModuleLoader<String, TestModule> loader = loader(ModuleLoader.Style.THREE_POINT);
+        Binding<TestModule> a = loader.bind("a");
+        ModuleLoader.Handle<TestModule> old = a.acquire();
+        old.release();
+        assertEquals(ReloadResult.RELOADED, loader.reload("a"));
+        ModuleLoader.Handle<TestModule> fresh = loader.acquire("a");
+        fresh.release();
+        assertNotSame(old, fresh, "the reload made a fresh handle");
+        Field current = Binding.class.getDeclaredField("current");
+        Field uses = Binding.class.getDeclaredField("uses");
+        current.setAccessible(true);
+        uses.setAccessible(true);
+        current.set(a, old);
+        uses.set(a, fresh.uses); // torn: the live count, the old handle
+        try (ModuleLoader.Handle<TestModule> h = a.tryAcquire()) {
+            assertSame(fresh, h, "tryAcquire hands out the live handle, not the one torn in");
+            assertEquals(1, fresh.uses.estimate(), "one use: the torn attempt gave its use back");
+        }
+        assertEquals(0, fresh.uses.estimate());
+        assertEquals(Integer.valueOf(2), a.call(m -> m.id), "the binding now reaches the fresh instance");
     }
 }

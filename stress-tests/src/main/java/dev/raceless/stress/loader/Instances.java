@@ -1,10 +1,12 @@
 package dev.raceless.stress.loader;
 
+import dev.raceless.loader.Binding;
 import dev.raceless.loader.Lifecycle;
 import dev.raceless.loader.ModuleLoader;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The module instances of the loader tests, with the checks their arbiters report: the factory
@@ -58,9 +60,18 @@ final class Instances implements Function<String, Instances.Module>, Lifecycle<I
      * call threw.
      */
     static String request(ModuleLoader<String, Module> loader) {
+        return request(() -> loader.acquire("k"));
+    }
+
+    /** The same request through a binding of "k". */
+    static String request(Binding<Module> binding) {
+        return request(binding::acquire);
+    }
+
+    private static String request(Supplier<ModuleLoader.Handle<Module>> acquire) {
         ModuleLoader.Handle<Module> h;
         try {
-            h = loader.acquire("k");
+            h = acquire.get();
         } catch (RuntimeException e) {
             return "THREW " + e.getClass().getSimpleName();
         }
