@@ -3,8 +3,9 @@ package dev.raceless.grace;
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.Stalls;
 import dev.raceless.internal.Threads;
+import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.QuiescentGracePeriodEvent;
-import dev.raceless.internal.jfr.StallEvent;
 import dev.raceless.refcount.ReadSide;
 
 import java.lang.invoke.MethodHandles;
@@ -184,8 +185,9 @@ public final class QuiescentDomain implements AutoCloseable {
     /** An interrupt swallowed by a FOREVER wait, restored by the caller; guarded by gpLock. */
     private boolean interruptedWhileWaiting;
 
-    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
-    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.grace");
+    /** Waits longer than the threshold are reported once; replaced whole by reportStalls. */
+    private volatile Stalls stalls = DEFAULT_STALLS;
+    private static final Stalls DEFAULT_STALLS = Stalls.defaults("dev.raceless.grace");
 
     private final DeferredActions actions;
 
@@ -325,7 +327,7 @@ public final class QuiescentDomain implements AutoCloseable {
         gpLock.lock();
         try {
             if (completed - target < 0) {
-                runGracePeriod(FOREVER, 0L);
+                runGracePeriod(Waits.Mode.FOREVER, 0L);
                 interrupted = interruptedWhileWaiting;
                 interruptedWhileWaiting = false;
             }
@@ -349,12 +351,7 @@ public final class QuiescentDomain implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean trySynchronize(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("trySynchronize(" + timeout + ", " + unit
-                    + "): the timeout must not be negative");
-        }
-        long nanos = unit.toNanos(timeout);
+        long nanos = Waits.timeoutNanos(timeout, unit);
         long deadline = System.nanoTime() + nanos;
         Reader self = goOfflineForWait();
         try {
@@ -366,7 +363,7 @@ public final class QuiescentDomain implements AutoCloseable {
                 if (completed - target >= 0) {
                     return true;
                 }
-                int r = runGracePeriod(UNTIL_DEADLINE, deadline);
+                int r = runGracePeriod(Waits.Mode.TIMED, deadline);
                 if (r == INTERRUPTED) {
                     throw new InterruptedException("interrupted while waiting for a grace period of " + this);
                 }
@@ -401,7 +398,7 @@ public final class QuiescentDomain implements AutoCloseable {
                     return false;
                 }
             }
-            return runGracePeriod(NO_WAIT, 0L) == DONE;
+            return runGracePeriod(Waits.Mode.TRY, 0L) == DONE;
         } finally {
             backOnline(self);
             gpLock.unlock();
@@ -433,17 +430,16 @@ public final class QuiescentDomain implements AutoCloseable {
         return (long) GP_VALUE.getAndAdd(gp, 0L) + 1L;
     }
 
-    /** Wait modes of a grace period. */
-    private static final int FOREVER = 0, UNTIL_DEADLINE = 1, NO_WAIT = 2;
-    /** Outcomes. */
+    /** Outcomes of a wait. */
     private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2;
 
     /**
      * Begins a grace period and waits for it as {@code mode} allows. The caller holds gpLock.
      *
-     * @return DONE, TIMED_OUT (also for NO_WAIT with a reader to wait for) or INTERRUPTED
+     * @return DONE, TIMED_OUT (also for TRY with a reader to wait for) or INTERRUPTED; never
+     *         INTERRUPTED for FOREVER
      */
-    private int runGracePeriod(int mode, long deadline) {
+    private int runGracePeriod(Waits.Mode mode, long deadline) {
         QuiescentGracePeriodEvent event = new QuiescentGracePeriodEvent(); // JFR; a slow path
         event.begin();
         long g = (long) GP_VALUE.getAndAdd(gp, 1L) + 1L; // begins it; pairs with quiescent()'s acquire load
@@ -452,7 +448,7 @@ public final class QuiescentDomain implements AutoCloseable {
         Scan scan = new Scan(g);
         int n = scan.run(pending, pending.length);
         int waitedFor = n;
-        int r = n == 0 ? DONE : mode == NO_WAIT ? TIMED_OUT : await(scan, pending, n, mode, deadline);
+        int r = n == 0 ? DONE : mode == Waits.Mode.TRY ? TIMED_OUT : await(scan, pending, n, mode, deadline);
         if (r == DONE) {
             completed = g;
             gpCount = gpCount + 1; // written under gpLock only
@@ -464,7 +460,7 @@ public final class QuiescentDomain implements AutoCloseable {
             event.domain = name;
             event.readSide = ReadSide.active().name();
             event.outcome = r == DONE ? "DONE" : r == INTERRUPTED ? "INTERRUPTED"
-                    : mode == NO_WAIT ? "BUSY" : "TIMED_OUT";
+                    : mode == Waits.Mode.TRY ? "BUSY" : "TIMED_OUT";
             event.readersRegistered = rs.length;
             event.readersWaitedFor = waitedFor;
             event.callersQueued = gpLock.getQueueLength();
@@ -520,7 +516,7 @@ public final class QuiescentDomain implements AutoCloseable {
     }
 
     /** Waits until no reader in {@code p[0..n)} is left to wait for. The caller holds gpLock. */
-    private int await(Scan scan, Reader[] p, int n, int mode, long deadline) {
+    private int await(Scan scan, Reader[] p, int n, Waits.Mode mode, long deadline) {
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if ((n = scan.run(p, n)) == 0) {
@@ -530,12 +526,12 @@ public final class QuiescentDomain implements AutoCloseable {
         waiter = Thread.currentThread(); // publish, then rescan: pairs with the readers' store-then-read
         long rescan = FIRST_RESCAN_NANOS;
         long since = System.nanoTime();
-        long stallAt = since + stallNanos;
+        long stallAt = since + stalls.nanos(); // one report per stall
         boolean reported = false;
         try {
             while ((n = scan.run(p, n)) != 0) {
                 long now = System.nanoTime();
-                long left = mode == UNTIL_DEADLINE ? deadline - now : Long.MAX_VALUE;
+                long left = mode == Waits.Mode.TIMED ? deadline - now : Long.MAX_VALUE;
                 if (left <= 0L) {
                     return TIMED_OUT;
                 }
@@ -545,13 +541,13 @@ public final class QuiescentDomain implements AutoCloseable {
                         reported = true;
                         reportStall(scan.g, p, n, now - since);
                     } else {
-                        left = Math.min(left, untilStall);
+                        left = Math.min(left, untilStall); // wake up to report
                     }
                 }
                 LockSupport.parkNanos(this, Math.min(rescan, left));
                 rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
                 if (Thread.interrupted()) {
-                    if (mode == UNTIL_DEADLINE) {
+                    if (mode == Waits.Mode.TIMED) {
                         return INTERRUPTED;
                     }
                     interruptedWhileWaiting = true; // FOREVER: remember, keep waiting
@@ -593,12 +589,7 @@ public final class QuiescentDomain implements AutoCloseable {
      * @throws IllegalStateException if called from a deferred action (it would wait for itself)
      */
     public void barrier() {
-        Reader self = actions.isWorker() ? null : goOfflineForWait();
-        try {
-            actions.barrier();
-        } finally {
-            backOnline(self);
-        }
+        offlineAround(actions::barrier);
     }
 
     /**
@@ -608,9 +599,17 @@ public final class QuiescentDomain implements AutoCloseable {
      */
     @Override
     public void close() {
+        offlineAround(actions::close);
+    }
+
+    /**
+     * Runs a wait for the deferred actions with the caller offline, as synchronize() does; not on
+     * the action thread (it never waits for its own actions: barrier() throws, close() returns).
+     */
+    private void offlineAround(Runnable wait) {
         Reader self = actions.isWorker() ? null : goOfflineForWait();
         try {
-            actions.close();
+            wait.run();
         } finally {
             backOnline(self);
         }
@@ -632,10 +631,7 @@ public final class QuiescentDomain implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
-        Objects.requireNonNull(unit, "unit");
-        Objects.requireNonNull(reporter, "reporter");
-        stallNanos = Stalls.thresholdNanos(threshold, unit);
-        stallReporter = reporter;
+        stalls = Stalls.of(threshold, unit, reporter, "dev.raceless.grace");
     }
 
     private void reportStall(long g, Reader[] p, int n, long waited) {
@@ -655,19 +651,7 @@ public final class QuiescentDomain implements AutoCloseable {
                 }
             }
         }
-        String text = report.toString();
-        StallEvent event = new StallEvent();
-        if (event.shouldCommit()) {
-            event.waiter = "synchronize() of " + this;
-            event.waited = waited;
-            event.report = text;
-            event.commit();
-        }
-        try {
-            stallReporter.accept(text);
-        } catch (RuntimeException e) { // a broken reporter must not break the grace period
-            GraceDomain.logActionFailure(() -> { }, e);
-        }
+        stalls.report("synchronize() of " + this, waited, report.toString());
     }
 
     // ---------------------------------------------------------------- executors
@@ -952,16 +936,8 @@ public final class QuiescentDomain implements AutoCloseable {
     }
 
     // VarHandle mechanics
-    private static final VarHandle GP_VALUE;
-    private static final VarHandle CTR;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            GP_VALUE = l.findVarHandle(GpCell.class, "value", long.class);
-            CTR = l.findVarHandle(ReaderFields.class, "ctr", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle GP_VALUE = VarHandles.field(MethodHandles.lookup(), GpCell.class, "value",
+            long.class);
+    private static final VarHandle CTR = VarHandles.field(MethodHandles.lookup(), ReaderFields.class, "ctr",
+            long.class);
 }
