@@ -504,7 +504,7 @@ public final class UseCount extends CountCells {
      * Sets when an {@code awaitTermination} that lasts is reported: once per wait, after
      * {@code threshold}, through {@code reporter}, naming the count, the waiting thread, how long it
      * has waited and, with {@value #DEBUG_PROPERTY}, every use held with the stack that took it.
-     * Default: 10 s (system property {@code dev.raceless.stall.millis}, milliseconds), a WARNING
+     * Default: 10 s (system property {@value dev.raceless.internal.Stalls#PROPERTY}, milliseconds), a WARNING
      * through the {@link System.Logger} {@code dev.raceless.refcount}.
      *
      * @param threshold how long a wait may last before it is reported
