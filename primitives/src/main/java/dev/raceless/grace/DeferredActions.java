@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -86,8 +87,8 @@ final class DeferredActions {
         this.domain = new WeakReference<>(domain);
         this.gracePeriod = gracePeriod;
         this.kind = kind;
-        this.name = name;
-        this.errorHandler = errorHandler;
+        this.name = Objects.requireNonNull(name, "name");
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
     }
 
     /** Queues an action; starts the worker on first use. */

@@ -13,9 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A domain of reader sections and grace periods: sleepable RCU ({@code srcu}) for the JVM. Readers
@@ -94,7 +94,9 @@ public final class GraceDomain implements AutoCloseable {
      *
      * Design goal: srcu's read side with no locked instruction (readers may sleep), an updater that
      * shares grace periods and parks instead of polling. This class is the grace-period engine;
-     * DeferredActions runs callAfterGrace/barrier/close, SectionTracker the debug mode.
+     * DeferredActions runs callAfterGrace/barrier/close, SectionTracker the debug mode, and
+     * GracePeriodWaits (shared with QuiescentDomain) holds the lock, the sharing of grace periods
+     * and the parked wait with its stall report.
      *
      * Representation:
      *   counts                one internal.ReaderCounts with two lanes, one per epoch index: ups =
@@ -103,7 +105,7 @@ public final class GraceDomain implements AutoCloseable {
      *   current               the index new sections count on (volatile int, 0 or 1)
      *   gpSeq                 grace-period sequence: even = idle, odd = one in progress; a
      *                         completed grace period adds 2 (Linux's rcu_seq)
-     *   gpLock                one grace period at a time; waiters queue here and share
+     *   gpLock                waits.lock: one grace period at a time; waiters queue here and share
      *   waiter, drainingIdx   the one updater parked in drain(), and the index it waits on
      *   token                 tag ^ idx, where tag is a random even int of this domain: a token
      *                         from no enter() of this domain is caught by one xor and one test
@@ -156,8 +158,6 @@ public final class GraceDomain implements AutoCloseable {
     /** System property that turns on section tracking and the self-deadlock check. */
     public static final String DEBUG_PROPERTY = "dev.raceless.grace.debug";
     private static final boolean DEBUG = Boolean.getBoolean(DEBUG_PROPERTY);
-    /** Rescans before a drain parks: a few microseconds, enough for short readers. */
-    private static final int SPINS = 256;
     /** FENCED only: the first and the longest park between rescans of a waiting drain. */
     private static final long FIRST_RESCAN_NANOS = 20_000L, MAX_RESCAN_NANOS = 1_000_000L;
     /** How this domain's platform-thread readers count. */
@@ -172,20 +172,14 @@ public final class GraceDomain implements AutoCloseable {
     private volatile int current;
     /** Even: idle. Odd: a grace period is in progress. +2 per completed grace period. */
     private volatile long gpSeq;
-    /** Fair: callers are served in arrival order, so one waits for at most two grace periods. */
-    private final ReentrantLock gpLock = new ReentrantLock(true);
+    /** The lock one grace period at a time runs under (gpLock), sharing, waiting, stall reports. */
+    private final GracePeriodWaits waits;
     /** The updater parked in drain(), or null. Written before drainingIdx. */
     private volatile Thread waiter;
     /** The index a parked updater waits on, or -1; read by every exit(). */
     private volatile int drainingIdx = -1;
     /** Whether a corruption (more exits than enters) was logged already: once per domain. */
     private volatile boolean corruptionReported;
-    /** An interrupt swallowed by a FOREVER wait, for synchronize() to restore; guarded by gpLock. */
-    private boolean interruptedWhileWaiting;
-
-    /** Waits longer than the threshold are reported once; replaced whole by reportStalls. */
-    private volatile Stalls stalls = DEFAULT_STALLS;
-    private static final Stalls DEFAULT_STALLS = Stalls.defaults("dev.raceless.grace");
 
     private final DeferredActions actions;
     /** Non-null only with the debug property. */
@@ -205,12 +199,12 @@ public final class GraceDomain implements AutoCloseable {
      *        that does keeps a dropped domain, and its thread, alive)
      */
     public GraceDomain(String name, BiConsumer<? super Runnable, ? super Throwable> errorHandler) {
-        this.name = Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(errorHandler, "errorHandler");
+        this.actions = new DeferredActions(this, name, errorHandler); // checks name and errorHandler
+        this.name = name;
         this.counts = new ReaderCounts(2, Stripes.defaultStripes(), MODE);
         this.tag = ThreadLocalRandom.current().nextInt() & ~1;
-        this.actions = new DeferredActions(this, name, errorHandler);
         this.tracker = DEBUG ? new SectionTracker(tag) : null;
+        this.waits = new GracePeriodWaits(this, target -> gpSeq - target >= 0, this::runGracePeriod);
     }
 
     // ---------------------------------------------------------------- readers
@@ -399,23 +393,7 @@ public final class GraceDomain implements AutoCloseable {
 
     /** synchronize() without the debug check: also what the action thread runs. */
     void awaitGracePeriod() {
-        long target = snapshot();
-        boolean interrupted = false;
-        int r = DONE;
-        gpLock.lock();
-        try {
-            if (gpSeq - target < 0) {
-                r = runGracePeriod(Waits.Mode.FOREVER, 0L);
-                interrupted = interruptedWhileWaiting;
-                interruptedWhileWaiting = false;
-            }
-        } finally {
-            gpLock.unlock();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt(); // keep the status swallowed while parked
-        }
-        if (r == MISUSE) {
+        if (waits.awaitForever(snapshot()) == MISUSE) {
             throw moreExitsThanEnters();
         }
     }
@@ -435,25 +413,11 @@ public final class GraceDomain implements AutoCloseable {
         long nanos = Waits.timeoutNanos(timeout, unit);
         checkNotInSection("trySynchronize(timeout, unit)");
         long target = snapshot();
-        long deadline = System.nanoTime() + nanos;
-        if (!gpLock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
-            return false;
+        int r = waits.awaitTimed(target, nanos, System.nanoTime() + nanos);
+        if (r == MISUSE) {
+            throw moreExitsThanEnters();
         }
-        try {
-            if (gpSeq - target >= 0) {
-                return true;
-            }
-            int r = runGracePeriod(Waits.Mode.TIMED, deadline);
-            if (r == INTERRUPTED) {
-                throw new InterruptedException("interrupted while waiting for a grace period");
-            }
-            if (r == MISUSE) {
-                throw moreExitsThanEnters();
-            }
-            return r == DONE;
-        } finally {
-            gpLock.unlock();
-        }
+        return r == DONE;
     }
 
     /**
@@ -483,7 +447,7 @@ public final class GraceDomain implements AutoCloseable {
      */
     public boolean trySynchronize() {
         checkNotInSection("trySynchronize()");
-        if (!gpLock.tryLock()) {
+        if (!waits.lock.tryLock()) {
             return false;
         }
         try {
@@ -493,7 +457,7 @@ public final class GraceDomain implements AutoCloseable {
             }
             return r == DONE;
         } finally {
-            gpLock.unlock();
+            waits.lock.unlock();
         }
     }
 
@@ -544,7 +508,8 @@ public final class GraceDomain implements AutoCloseable {
     // ---------------------------------------------------------------- grace periods
 
     /** Outcomes of a wait. */
-    private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2, MISUSE = 3;
+    private static final int DONE = GracePeriodWaits.DONE, TIMED_OUT = GracePeriodWaits.TIMED_OUT,
+            INTERRUPTED = GracePeriodWaits.INTERRUPTED, MISUSE = GracePeriodWaits.MISUSE;
 
     /** The gpSeq value at which a grace period that starts after now has completed. */
     private long snapshot() {
@@ -574,7 +539,7 @@ public final class GraceDomain implements AutoCloseable {
             event.readSide = ReadSide.active().name();
             event.outcome = r == DONE ? "DONE" : r == TIMED_OUT ? "TIMED_OUT"
                     : r == INTERRUPTED ? "INTERRUPTED" : "MISUSE";
-            event.callersQueued = gpLock.getQueueLength();
+            event.callersQueued = waits.lock.getQueueLength();
             event.commit();
         }
         return r;
@@ -590,53 +555,16 @@ public final class GraceDomain implements AutoCloseable {
         if (r != TIMED_OUT || mode == Waits.Mode.TRY) {
             return r;
         }
-        for (int i = 0; i < SPINS; i++) {
-            Thread.onSpinWait();
-            if ((r = check(idx)) != TIMED_OUT) {
-                return r;
-            }
+        IntSupplier check = () -> check(idx);
+        if ((r = GracePeriodWaits.spin(check)) != TIMED_OUT) {
+            return r;
         }
         waiter = Thread.currentThread();
         drainingIdx = idx; // publish, barrier, then rescan: pairs with exit()'s store-then-read
         Flavour.heavyBarrier();
-        long rescan = FIRST_RESCAN_NANOS;
-        long since = System.nanoTime();
-        long stallAt = since + stalls.nanos(); // one report per stall
-        boolean reported = false;
-        try {
-            while ((r = check(idx)) == TIMED_OUT) {
-                long now = System.nanoTime();
-                long left = mode == Waits.Mode.TIMED ? deadline - now : Long.MAX_VALUE;
-                if (left <= 0L) {
-                    return TIMED_OUT;
-                }
-                if (!reported) {
-                    long untilStall = stallAt - now;
-                    if (untilStall <= 0L) {
-                        reported = true;
-                        reportStall(idx, now - since);
-                    } else {
-                        left = Math.min(left, untilStall); // wake up to report
-                    }
-                }
-                if (Flavour.ASYMMETRIC) {
-                    if (left == Long.MAX_VALUE) {
-                        LockSupport.park(this);
-                    } else {
-                        LockSupport.parkNanos(this, left);
-                    }
-                } else { // an exit may have missed the waiter: rescan at growing intervals
-                    LockSupport.parkNanos(this, Math.min(rescan, left));
-                    rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
-                }
-                if (Thread.interrupted()) {
-                    if (mode == Waits.Mode.TIMED) {
-                        return INTERRUPTED;
-                    }
-                    interruptedWhileWaiting = true; // FOREVER: remember, keep waiting
-                }
-            }
-            return r;
+        try { // ASYMMETRIC: an exit never misses the waiter, so park until unparked; FENCED: rescan
+            return waits.park(this, check, waited -> reportStall(idx, waited), mode, deadline,
+                    Flavour.ASYMMETRIC ? 0L : FIRST_RESCAN_NANOS, MAX_RESCAN_NANOS);
         } finally {
             drainingIdx = -1;
             waiter = null;
@@ -660,7 +588,7 @@ public final class GraceDomain implements AutoCloseable {
                 + "repair() accepts the corruption");
         if (!corruptionReported) { // says so once, through the logger, even if the caller swallows it
             corruptionReported = true;
-            System.getLogger("dev.raceless.grace").log(System.Logger.Level.ERROR, "corrupted " + this, e);
+            System.getLogger(GracePeriodWaits.LOGGER).log(System.Logger.Level.ERROR, "corrupted " + this, e);
         }
         return e;
     }
@@ -678,7 +606,7 @@ public final class GraceDomain implements AutoCloseable {
      */
     public long repair() {
         long added = 0;
-        gpLock.lock();
+        waits.lock.lock();
         try {
             Flavour.heavyBarrier();
             for (int idx = 0; idx < 2; idx++) {
@@ -688,7 +616,7 @@ public final class GraceDomain implements AutoCloseable {
                 }
             }
         } finally {
-            gpLock.unlock();
+            waits.lock.unlock();
         }
         return added;
     }
@@ -710,7 +638,7 @@ public final class GraceDomain implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
-        stalls = Stalls.of(threshold, unit, reporter, "dev.raceless.grace");
+        waits.reportStalls(threshold, unit, reporter);
     }
 
     private void reportStall(int idx, long waited) {
@@ -722,7 +650,7 @@ public final class GraceDomain implements AutoCloseable {
                 + " than it exited: if it still holds one (synchronize() inside its own section), this wait never"
                 + " ends" : "") + (DEBUG ? ":" + tracker.describe()
                 : "; run with -D" + DEBUG_PROPERTY + "=true to see which threads hold them");
-        stalls.report("synchronize() of " + this, waited, report);
+        waits.reportStall("synchronize() of " + this, waited, report);
     }
 
     // ---------------------------------------------------------------- inspection
@@ -760,7 +688,7 @@ public final class GraceDomain implements AutoCloseable {
     // ---------------------------------------------------------------- misuse and debug tracking
 
     static void logActionFailure(Runnable action, Throwable failure) {
-        System.getLogger("dev.raceless.grace").log(System.Logger.Level.WARNING,
+        System.getLogger(GracePeriodWaits.LOGGER).log(System.Logger.Level.WARNING,
                 "a deferred action (" + action + ") threw; the other actions go on", failure);
     }
 

@@ -3,8 +3,9 @@ package dev.raceless.grace;
 import dev.raceless.internal.Flavour;
 import dev.raceless.internal.Stalls;
 import dev.raceless.internal.Threads;
+import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.QuiescentGracePeriodEvent;
-import dev.raceless.internal.jfr.StallEvent;
 import dev.raceless.refcount.ReadSide;
 
 import java.lang.invoke.MethodHandles;
@@ -16,9 +17,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A domain of quiescent-state grace periods (liburcu's {@code qsbr} flavour) for the JVM: readers
@@ -127,6 +128,8 @@ public final class QuiescentDomain implements AutoCloseable {
      *   readers       copy-on-write array of the registered Readers (volatile, under `registry`)
      *   completed     the highest gp.value whose grace period finished; gpCount how many finished
      *   waiter        the updater parked in a grace period, or null
+     *   waits         GracePeriodWaits, shared with GraceDomain: gpLock (waits.lock), the sharing
+     *                 of grace periods, the parked wait with its interrupt policy and stall report
      *
      * Invariants:
      *   1. Only the gpLock holder begins a grace period (adds 1 to gp.value) or waits for one.
@@ -159,8 +162,6 @@ public final class QuiescentDomain implements AutoCloseable {
      * stall reports, inspection, then Reader and the VarHandle mechanics.
      */
 
-    /** Rescans before a wait parks. */
-    private static final int SPINS = 256;
     /** First and longest park between rescans of a waiting grace period (dead threads wake no one). */
     private static final long FIRST_RESCAN_NANOS = 50_000L, MAX_RESCAN_NANOS = 10_000_000L;
     private static final Reader[] NONE = new Reader[0];
@@ -173,21 +174,16 @@ public final class QuiescentDomain implements AutoCloseable {
     private final Object registry = new Object();
     /** The calling thread's Reader, for synchronize() on a registered thread and {@link #reader()}. */
     private final ThreadLocal<Reader> current = new ThreadLocal<>();
-    /** Fair: callers are served in arrival order. */
-    private final ReentrantLock gpLock = new ReentrantLock(true);
+    /** The lock one grace period at a time runs under (gpLock), sharing, waiting, stall reports. */
+    private final GracePeriodWaits waits;
+    /** callAfterGrace, barrier and close: the queue and the action thread. */
+    private final DeferredActions actions;
     /** The highest gp value whose grace period completed. */
     private volatile long completed;
     /** Grace periods completed. */
     private volatile long gpCount;
     /** The updater parked in a grace period, or null. */
     private volatile Thread waiter;
-    /** An interrupt swallowed by a FOREVER wait, restored by the caller; guarded by gpLock. */
-    private boolean interruptedWhileWaiting;
-
-    private volatile long stallNanos = Stalls.DEFAULT_NANOS;
-    private volatile Consumer<String> stallReporter = Stalls.logTo("dev.raceless.grace");
-
-    private final DeferredActions actions;
 
     /** Creates a domain whose deferred actions report failures through a {@link System.Logger}. */
     public QuiescentDomain() {
@@ -202,12 +198,12 @@ public final class QuiescentDomain implements AutoCloseable {
      *        the action thread and should not block
      */
     public QuiescentDomain(String name, BiConsumer<? super Runnable, ? super Throwable> errorHandler) {
-        this.name = Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(errorHandler, "errorHandler");
+        this.actions = new DeferredActions(this, d -> ((QuiescentDomain) d).awaitGracePeriod(), "QuiescentDomain",
+                name, errorHandler); // checks name and errorHandler
+        this.name = name;
         gp.value = 1L;
         completed = 1L;
-        this.actions = new DeferredActions(this, d -> ((QuiescentDomain) d).awaitGracePeriod(), "QuiescentDomain",
-                name, errorHandler);
+        this.waits = new GracePeriodWaits(this, target -> completed - target >= 0, this::runGracePeriod);
     }
 
     // ---------------------------------------------------------------- registration
@@ -320,21 +316,7 @@ public final class QuiescentDomain implements AutoCloseable {
 
     /** synchronize() without the self check: also what the action thread runs. */
     void awaitGracePeriod() {
-        long target = arrive();
-        boolean interrupted = false;
-        gpLock.lock();
-        try {
-            if (completed - target < 0) {
-                runGracePeriod(FOREVER, 0L);
-                interrupted = interruptedWhileWaiting;
-                interruptedWhileWaiting = false;
-            }
-        } finally {
-            gpLock.unlock();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt(); // keep the status swallowed while parked
-        }
+        waits.awaitForever(arrive()); // DONE: a QuiescentDomain has no misuse a grace period finds
     }
 
     /**
@@ -349,31 +331,11 @@ public final class QuiescentDomain implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean trySynchronize(long timeout, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
-        if (timeout < 0) {
-            throw new IllegalArgumentException("trySynchronize(" + timeout + ", " + unit
-                    + "): the timeout must not be negative");
-        }
-        long nanos = unit.toNanos(timeout);
+        long nanos = Waits.timeoutNanos(timeout, unit);
         long deadline = System.nanoTime() + nanos;
         Reader self = goOfflineForWait();
         try {
-            long target = arrive();
-            if (!gpLock.tryLock(nanos, TimeUnit.NANOSECONDS)) {
-                return false;
-            }
-            try {
-                if (completed - target >= 0) {
-                    return true;
-                }
-                int r = runGracePeriod(UNTIL_DEADLINE, deadline);
-                if (r == INTERRUPTED) {
-                    throw new InterruptedException("interrupted while waiting for a grace period of " + this);
-                }
-                return r == DONE;
-            } finally {
-                gpLock.unlock();
-            }
+            return waits.awaitTimed(arrive(), nanos, deadline) == DONE;
         } finally {
             backOnline(self);
         }
@@ -390,7 +352,7 @@ public final class QuiescentDomain implements AutoCloseable {
      * @return {@code true} iff a full grace period completed within this call
      */
     public boolean trySynchronize() {
-        if (!gpLock.tryLock()) {
+        if (!waits.lock.tryLock()) {
             return false;
         }
         Reader self = goOfflineForWait();
@@ -401,10 +363,10 @@ public final class QuiescentDomain implements AutoCloseable {
                     return false;
                 }
             }
-            return runGracePeriod(NO_WAIT, 0L) == DONE;
+            return runGracePeriod(Waits.Mode.TRY, 0L) == DONE;
         } finally {
             backOnline(self);
-            gpLock.unlock();
+            waits.lock.unlock();
         }
     }
 
@@ -433,26 +395,27 @@ public final class QuiescentDomain implements AutoCloseable {
         return (long) GP_VALUE.getAndAdd(gp, 0L) + 1L;
     }
 
-    /** Wait modes of a grace period. */
-    private static final int FOREVER = 0, UNTIL_DEADLINE = 1, NO_WAIT = 2;
-    /** Outcomes. */
-    private static final int DONE = 0, TIMED_OUT = 1, INTERRUPTED = 2;
+    /** Outcomes of a wait. */
+    private static final int DONE = GracePeriodWaits.DONE, TIMED_OUT = GracePeriodWaits.TIMED_OUT,
+            INTERRUPTED = GracePeriodWaits.INTERRUPTED;
 
     /**
      * Begins a grace period and waits for it as {@code mode} allows. The caller holds gpLock.
      *
-     * @return DONE, TIMED_OUT (also for NO_WAIT with a reader to wait for) or INTERRUPTED
+     * @return DONE, TIMED_OUT (also for TRY with a reader to wait for) or INTERRUPTED; never
+     *         INTERRUPTED for FOREVER
      */
-    private int runGracePeriod(int mode, long deadline) {
+    private int runGracePeriod(Waits.Mode mode, long deadline) {
         QuiescentGracePeriodEvent event = new QuiescentGracePeriodEvent(); // JFR; a slow path
         event.begin();
         long g = (long) GP_VALUE.getAndAdd(gp, 1L) + 1L; // begins it; pairs with quiescent()'s acquire load
         Reader[] rs = readers; // volatile read after the add: see "Registration" in the notes
-        Reader[] pending = rs.clone();
-        Scan scan = new Scan(g);
-        int n = scan.run(pending, pending.length);
-        int waitedFor = n;
-        int r = n == 0 ? DONE : mode == NO_WAIT ? TIMED_OUT : await(scan, pending, n, mode, deadline);
+        Scan scan = new Scan(g, rs.clone());
+        int r = scan.check();
+        int waitedFor = scan.n;
+        if (r == TIMED_OUT && mode != Waits.Mode.TRY) {
+            r = await(scan, mode, deadline);
+        }
         if (r == DONE) {
             completed = g;
             gpCount = gpCount + 1; // written under gpLock only
@@ -464,24 +427,33 @@ public final class QuiescentDomain implements AutoCloseable {
             event.domain = name;
             event.readSide = ReadSide.active().name();
             event.outcome = r == DONE ? "DONE" : r == INTERRUPTED ? "INTERRUPTED"
-                    : mode == NO_WAIT ? "BUSY" : "TIMED_OUT";
+                    : mode == Waits.Mode.TRY ? "BUSY" : "TIMED_OUT";
             event.readersRegistered = rs.length;
             event.readersWaitedFor = waitedFor;
-            event.callersQueued = gpLock.getQueueLength();
+            event.callersQueued = waits.lock.getQueueLength();
             event.commit();
         }
         return r;
     }
 
-    /** One grace period's scanning state. */
+    /** One grace period's scanning state: {@code p[0..n)} are the readers still to wait for. */
     private static final class Scan {
         final long g;
+        final Reader[] p;
+        int n;
         /** Whether a ctr read as 0 is definitive: always in FENCED, after one heavy barrier in ASYMMETRIC. */
         boolean zeroDefinitive = !Flavour.ASYMMETRIC;
         boolean sawDead;
 
-        Scan(long g) {
+        Scan(long g, Reader[] p) {
             this.g = g;
+            this.p = p;
+            this.n = p.length;
+        }
+
+        /** Rescans: DONE if no reader is left to wait for, else TIMED_OUT (not yet). */
+        int check() {
+            return (n = run(p, n)) == 0 ? DONE : TIMED_OUT;
         }
 
         /**
@@ -519,45 +491,17 @@ public final class QuiescentDomain implements AutoCloseable {
         }
     }
 
-    /** Waits until no reader in {@code p[0..n)} is left to wait for. The caller holds gpLock. */
-    private int await(Scan scan, Reader[] p, int n, int mode, long deadline) {
-        for (int i = 0; i < SPINS; i++) {
-            Thread.onSpinWait();
-            if ((n = scan.run(p, n)) == 0) {
-                return DONE;
-            }
+    /** Waits until no reader of the scan is left to wait for. The caller holds gpLock. */
+    private int await(Scan scan, Waits.Mode mode, long deadline) {
+        IntSupplier check = scan::check;
+        int r = GracePeriodWaits.spin(check);
+        if (r != TIMED_OUT) {
+            return r;
         }
         waiter = Thread.currentThread(); // publish, then rescan: pairs with the readers' store-then-read
-        long rescan = FIRST_RESCAN_NANOS;
-        long since = System.nanoTime();
-        long stallAt = since + stallNanos;
-        boolean reported = false;
-        try {
-            while ((n = scan.run(p, n)) != 0) {
-                long now = System.nanoTime();
-                long left = mode == UNTIL_DEADLINE ? deadline - now : Long.MAX_VALUE;
-                if (left <= 0L) {
-                    return TIMED_OUT;
-                }
-                if (!reported) {
-                    long untilStall = stallAt - now;
-                    if (untilStall <= 0L) {
-                        reported = true;
-                        reportStall(scan.g, p, n, now - since);
-                    } else {
-                        left = Math.min(left, untilStall);
-                    }
-                }
-                LockSupport.parkNanos(this, Math.min(rescan, left));
-                rescan = Math.min(rescan << 1, MAX_RESCAN_NANOS);
-                if (Thread.interrupted()) {
-                    if (mode == UNTIL_DEADLINE) {
-                        return INTERRUPTED;
-                    }
-                    interruptedWhileWaiting = true; // FOREVER: remember, keep waiting
-                }
-            }
-            return DONE;
+        try { // dead threads wake no one: rescan at growing intervals
+            return waits.park(this, check, waited -> reportStall(scan, waited), mode, deadline,
+                    FIRST_RESCAN_NANOS, MAX_RESCAN_NANOS);
         } finally {
             waiter = null;
         }
@@ -593,12 +537,7 @@ public final class QuiescentDomain implements AutoCloseable {
      * @throws IllegalStateException if called from a deferred action (it would wait for itself)
      */
     public void barrier() {
-        Reader self = actions.isWorker() ? null : goOfflineForWait();
-        try {
-            actions.barrier();
-        } finally {
-            backOnline(self);
-        }
+        offlineAround(actions::barrier);
     }
 
     /**
@@ -608,9 +547,17 @@ public final class QuiescentDomain implements AutoCloseable {
      */
     @Override
     public void close() {
+        offlineAround(actions::close);
+    }
+
+    /**
+     * Runs a wait for the deferred actions with the caller offline, as synchronize() does; not on
+     * the action thread (it never waits for its own actions: barrier() throws, close() returns).
+     */
+    private void offlineAround(Runnable wait) {
         Reader self = actions.isWorker() ? null : goOfflineForWait();
         try {
-            actions.close();
+            wait.run();
         } finally {
             backOnline(self);
         }
@@ -632,13 +579,13 @@ public final class QuiescentDomain implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
-        Objects.requireNonNull(unit, "unit");
-        Objects.requireNonNull(reporter, "reporter");
-        stallNanos = Stalls.thresholdNanos(threshold, unit);
-        stallReporter = reporter;
+        waits.reportStalls(threshold, unit, reporter);
     }
 
-    private void reportStall(long g, Reader[] p, int n, long waited) {
+    private void reportStall(Scan scan, long waited) {
+        long g = scan.g;
+        Reader[] p = scan.p;
+        int n = scan.n;
         StringBuilder report = new StringBuilder("stall: ").append(this).append(": ")
                 .append(Thread.currentThread()).append(" has waited ").append(Stalls.millis(waited))
                 .append(" in grace period ").append(g).append(" for ").append(n)
@@ -655,19 +602,7 @@ public final class QuiescentDomain implements AutoCloseable {
                 }
             }
         }
-        String text = report.toString();
-        StallEvent event = new StallEvent();
-        if (event.shouldCommit()) {
-            event.waiter = "synchronize() of " + this;
-            event.waited = waited;
-            event.report = text;
-            event.commit();
-        }
-        try {
-            stallReporter.accept(text);
-        } catch (RuntimeException e) { // a broken reporter must not break the grace period
-            GraceDomain.logActionFailure(() -> { }, e);
-        }
+        waits.reportStall("synchronize() of " + this, waited, report.toString());
     }
 
     // ---------------------------------------------------------------- executors
@@ -952,16 +887,8 @@ public final class QuiescentDomain implements AutoCloseable {
     }
 
     // VarHandle mechanics
-    private static final VarHandle GP_VALUE;
-    private static final VarHandle CTR;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            GP_VALUE = l.findVarHandle(GpCell.class, "value", long.class);
-            CTR = l.findVarHandle(ReaderFields.class, "ctr", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle GP_VALUE = VarHandles.field(MethodHandles.lookup(), GpCell.class, "value",
+            long.class);
+    private static final VarHandle CTR = VarHandles.field(MethodHandles.lookup(), ReaderFields.class, "ctr",
+            long.class);
 }

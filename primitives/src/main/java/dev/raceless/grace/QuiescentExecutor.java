@@ -171,40 +171,41 @@ public class QuiescentExecutor extends ThreadPoolExecutor {
 
         @Override
         public Runnable take() throws InterruptedException {
-            QuiescentDomain.Reader r = domain.reader();
-            if (r == null || !r.isOnline()) {
-                return queue.take();
-            }
-            r.quiescent(); // the last task has ended: its worker holds nothing from it
-            Runnable task = queue.poll();
-            if (task != null) {
-                return task;
-            }
-            r.offline(); // about to block: grace periods stop waiting for this worker
-            try {
-                return queue.take();
-            } finally {
-                r.online();
-            }
+            return next(queue::take);
         }
 
         @Override
         public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+            return next(() -> queue.poll(timeout, unit));
+        }
+
+        /**
+         * A worker's wait for its next task: a quiescent state (the last task has ended, so the
+         * worker holds nothing from it), then a poll() that never blocks, then, offline, the
+         * blocking {@code wait}. A thread that is not an online reader of the domain just waits.
+         */
+        private Runnable next(Wait wait) throws InterruptedException {
             QuiescentDomain.Reader r = domain.reader();
             if (r == null || !r.isOnline()) {
-                return queue.poll(timeout, unit);
+                return wait.get();
             }
             r.quiescent();
             Runnable task = queue.poll();
             if (task != null) {
                 return task;
             }
-            r.offline();
+            r.offline(); // about to block: grace periods stop waiting for this worker
             try {
-                return queue.poll(timeout, unit);
+                return wait.get();
             } finally {
                 r.online();
             }
+        }
+
+        /** take() or poll(timeout, unit) of the given queue. */
+        @FunctionalInterface
+        private interface Wait {
+            Runnable get() throws InterruptedException;
         }
 
         @Override

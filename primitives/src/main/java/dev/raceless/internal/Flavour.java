@@ -11,7 +11,7 @@ public final class Flavour {
     /*
      * Implementation notes.
      *
-     * Property dev.raceless.readside (Membarrier.PROPERTY):
+     * Property dev.raceless.readside (PROPERTY, which ReadSide.PROPERTY names for users):
      *   auto        (default) ASYMMETRIC if the JDK's feature version is one whose compiled read
      *               side has been verified (VERIFIED_MIN to VERIFIED_MAX: the codegen check
      *               jmh-benchmarks/codegen/store-before-load.sh and the jcstress suite with C2's
@@ -28,6 +28,9 @@ public final class Flavour {
      * The hot paths read ASYMMETRIC, a static final boolean: the JIT folds the branch away.
      */
 
+    /** Forces a flavour: {@code fenced}, {@code asymmetric} (fails if unavailable) or {@code auto}. */
+    public static final String PROPERTY = "dev.raceless.readside";
+
     /** The oldest JDK feature version on which auto may choose ASYMMETRIC (java.lang.foreign is final). */
     public static final int VERIFIED_MIN = 22;
     /** The newest JDK feature version whose compiled read side has been verified; newer ones are FENCED in auto. */
@@ -39,19 +42,19 @@ public final class Flavour {
     public static final String REASON;
 
     static {
-        String p = System.getProperty(Membarrier.PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        String p = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         switch (p) {
             case "fenced":
                 ASYMMETRIC = false;
-                REASON = "forced by -D" + Membarrier.PROPERTY + "=fenced";
+                REASON = "forced by -D" + PROPERTY + "=fenced";
                 break;
             case "asymmetric":
                 if (!Membarrier.AVAILABLE) {
-                    throw new IllegalStateException("-D" + Membarrier.PROPERTY
+                    throw new IllegalStateException("-D" + PROPERTY
                             + "=asymmetric, but the asymmetric read side is unavailable: " + Membarrier.REASON);
                 }
                 ASYMMETRIC = true;
-                REASON = "forced by -D" + Membarrier.PROPERTY + "=asymmetric: " + Membarrier.REASON;
+                REASON = "forced by -D" + PROPERTY + "=asymmetric: " + Membarrier.REASON;
                 break;
             case "auto":
             case "":
@@ -59,7 +62,7 @@ public final class Flavour {
                 if (feature > VERIFIED_MAX) {
                     ASYMMETRIC = false;
                     REASON = "JDK " + feature + " is newer than the newest JDK whose compiled read side is verified ("
-                            + VERIFIED_MAX + "): FENCED until it is verified (force with -D" + Membarrier.PROPERTY
+                            + VERIFIED_MAX + "): FENCED until it is verified (force with -D" + PROPERTY
                             + "=asymmetric)";
                 } else if (feature < VERIFIED_MIN) {
                     ASYMMETRIC = false;
@@ -70,7 +73,7 @@ public final class Flavour {
                 }
                 break;
             default:
-                throw new IllegalArgumentException("-D" + Membarrier.PROPERTY + "=" + p
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + p
                         + ": expected auto, fenced or asymmetric");
         }
     }

@@ -50,9 +50,6 @@ public final class Membarrier {
      * invokeExact, so the JIT links it like any downcall.
      */
 
-    /** Forces a flavour: {@code fenced}, {@code asymmetric} (fails if unavailable) or {@code auto}. */
-    public static final String PROPERTY = "dev.raceless.readside";
-
     private static final long CMD_QUERY = 0;
     private static final long CMD_PRIVATE_EXPEDITED = 1 << 3;
     private static final long CMD_REGISTER_PRIVATE_EXPEDITED = 1 << 4;

@@ -24,8 +24,8 @@ final class Corruption {
                 + "(no use is held in a dead life; a double release?); the count was left as it was");
     }
 
-    static IllegalStateException acquireOnDead() {
-        return new IllegalStateException("acquire() on a DEAD UseCount: acquire() hands on a use the caller "
+    static IllegalStateException retainOnDead() {
+        return new IllegalStateException("retain() on a DEAD UseCount: retain() hands on a use the caller "
                 + "already holds, and no use is held in a dead life; take a first use with tryAcquire()");
     }
 

@@ -45,7 +45,7 @@ public enum ReadSide {
     FENCED;
 
     /** The system property that forces a flavour. */
-    public static final String PROPERTY = "dev.raceless.readside";
+    public static final String PROPERTY = Flavour.PROPERTY;
 
     private static final ReadSide ACTIVE = Flavour.ASYMMETRIC ? ASYMMETRIC : FENCED;
 

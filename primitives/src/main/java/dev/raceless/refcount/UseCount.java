@@ -53,10 +53,12 @@ import static dev.raceless.refcount.StateWord.phase;
  * {@code tryAcquire()} calls may fail spuriously (the module "could briefly disappear"); retrying
  * is always safe.
  *
- * <p><b>Hand-off.</b> A holder may pass a use on with {@link #acquire()}, which never fails while a
- * use is held, even while {@code GOING}: that is how a call already running finishes its work.
+ * <p><b>Hand-off.</b> A holder may take another use with {@link #retain()} (Linux's
+ * {@code __module_get}, Netty's {@code ReferenceCounted.retain()}) and pass it on: it never waits,
+ * and never fails while a use is held, even while {@code GOING}: that is how a call already running
+ * finishes its work.
  *
- * <p><b>Progress.</b> {@code tryAcquire()}, {@code acquire()} and {@code release()} are wait-free
+ * <p><b>Progress.</b> {@code tryAcquire()}, {@code retain()} and {@code release()} are wait-free
  * and allocate nothing; while {@code LIVE} each is one atomic add (FENCED) or one store (ASYMMETRIC)
  * and one read of the state. While {@code GOING} a release also sums the stripes (O(stripes)).
  * {@code shutdown()}, {@code tryShutdown()} and {@code reopen()} are lock-free. The {@code await}
@@ -82,7 +84,7 @@ import static dev.raceless.refcount.StateWord.phase;
  *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. Detection of a release
  * without a matching acquire ({@link #release()}) is best effort: a surplus release while another
- * caller holds a use cannot be told from the holder's own. A use handed on with {@link #acquire()}
+ * caller holds a use cannot be told from the holder's own. A use handed on with {@link #retain()}
  * must reach its new owner through a happens-before edge (any safe publication).
  *
  * <p><b>Sample usage.</b> A subsystem calling into a module that may be unloaded:
@@ -230,13 +232,16 @@ public final class UseCount extends CountCells {
 
     /**
      * Takes another use on behalf of a caller that already holds one, for example to hand a call
-     * in progress on to another thread. Legal while {@code LIVE} or {@code GOING}: a count with a
-     * use held cannot be {@code DEAD}.
+     * in progress on to another thread; the use is released with {@link #release()} like any
+     * other. Never waits: legal while {@code LIVE} or {@code GOING} (a count with a use held cannot
+     * be {@code DEAD}), so it does not fail for a caller that holds a use. Wait-free; allocates
+     * nothing.
      *
      * @throws IllegalStateException if the count is {@code DEAD}, which proves that the caller
-     *         holds no use; the count is left as it was
+     *         holds no use (with {@value #DEBUG_PROPERTY}: if no use is held at all); the count is
+     *         left as it was
      */
-    public void acquire() {
+    public void retain() {
         if (DEBUG) {
             tracker.checkHandOff();
         }
@@ -244,8 +249,20 @@ public final class UseCount extends CountCells {
         int ph = phase(state);
         if (ph == DEAD || ph == OPENING) {
             backOut();
-            throw Corruption.acquireOnDead();
+            throw Corruption.retainOnDead();
         }
+    }
+
+    /**
+     * The former name of {@link #retain()}. In {@code java.util.concurrent} {@code acquire()} waits
+     * until it succeeds; this call never waits, it hands on a use the caller already holds.
+     *
+     * @throws IllegalStateException as {@link #retain()}
+     * @deprecated use {@link #retain()}
+     */
+    @Deprecated
+    public void acquire() {
+        retain();
     }
 
     /**
@@ -504,7 +521,7 @@ public final class UseCount extends CountCells {
      * Sets when an {@code awaitTermination} that lasts is reported: once per wait, after
      * {@code threshold}, through {@code reporter}, naming the count, the waiting thread, how long it
      * has waited and, with {@value #DEBUG_PROPERTY}, every use held with the stack that took it.
-     * Default: 10 s (system property {@code dev.raceless.stall.millis}, milliseconds), a WARNING
+     * Default: 10 s (system property {@value dev.raceless.internal.Stalls#PROPERTY}, milliseconds), a WARNING
      * through the {@link System.Logger} {@code dev.raceless.refcount}.
      *
      * @param threshold how long a wait may last before it is reported

@@ -18,7 +18,7 @@ final class UseTracker {
      * the one that took it, with or without a hand-off); with none open it is a release without an
      * acquire, for certain. Removal of one record is atomic (ConcurrentLinkedDeque.remove and
      * pollFirst), so two releases racing for the last use cannot both succeed.
-     * A hand-off acquire() needs an open use: with none open the caller cannot be a holder. (With
+     * A hand-off retain() needs an open use: with none open the caller cannot be a holder. (With
      * uses open, a non-holder's hand-off cannot be told apart from a holder's whose use was taken
      * on another thread: the count does not know who holds what beyond that.)
      */
@@ -44,7 +44,7 @@ final class UseTracker {
     /** The debug check of a hand-off, before the count is touched. */
     void checkHandOff() {
         if (!handedOn()) {
-            throw new IllegalStateException("acquire() hands on a use the caller holds, but no use of this UseCount "
+            throw new IllegalStateException("retain() hands on a use the caller holds, but no use of this UseCount "
                     + "is held (debug tracking): take a first use with tryAcquire(); the count was left as it was");
         }
     }
@@ -61,7 +61,7 @@ final class UseTracker {
         if (open.isEmpty()) {
             return false;
         }
-        open.add(new Use("use handed on by acquire()"));
+        open.add(new Use("use handed on by retain()"));
         return true;
     }
 

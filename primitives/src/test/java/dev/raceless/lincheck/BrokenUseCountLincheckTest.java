@@ -39,7 +39,7 @@ public class BrokenUseCountLincheckTest extends UseCountOperations {
         }
 
         @Override
-        public void acquire() {
+        public void retain() {
             held.incrementAndGet();
         }
 

@@ -44,7 +44,7 @@ abstract class UseCountOperations {
     interface Count {
         boolean tryAcquire();
 
-        void acquire();
+        void retain();
 
         void release();
 
@@ -69,8 +69,8 @@ abstract class UseCountOperations {
             }
 
             @Override
-            public void acquire() {
-                uses.acquire();
+            public void retain() {
+                uses.retain();
             }
 
             @Override
@@ -122,11 +122,11 @@ abstract class UseCountOperations {
     }
 
     @Operation(nonParallelGroup = "uses")
-    public boolean acquireByHolder(@Param(name = "thread") int thread) {
+    public boolean retainByHolder(@Param(name = "thread") int thread) {
         if (!holdings.holds(thread)) {
             return false;
         }
-        uses.acquire();
+        uses.retain();
         holdings.took(thread);
         return true;
     }

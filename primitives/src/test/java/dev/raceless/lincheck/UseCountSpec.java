@@ -23,7 +23,7 @@ public final class UseCountSpec {
         return true;
     }
 
-    public boolean acquireByHolder(int thread) {
+    public boolean retainByHolder(int thread) {
         if (!holdings.holds(thread)) {
             return false;
         }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The hot path allocates nothing: a million {@code tryAcquire}/{@code release} (or hand-off
- * {@code acquire}/{@code release}) pairs, after warm-up so that the JIT has compiled the loop, add
+ * {@code retain}/{@code release}) pairs, after warm-up so that the JIT has compiled the loop, add
  * less than {@value #SLACK_BYTES} bytes to the thread's allocation counter
  * ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}). The slack covers the counter
  * read itself and one-off JVM bookkeeping; one allocation per pair would show as megabytes.
@@ -49,16 +49,16 @@ class UseCountAllocationTest {
     }
 
     @Test
-    void acquireAndReleaseAllocateNothing() {
+    void retainAndReleaseAllocateNothing() {
         UseCount uc = new UseCount();
         uc.tryAcquire(); // hand-off needs a use held
         long bytes = allocatedBy(() -> {
             for (int i = 0; i < PAIRS; i++) {
-                uc.acquire();
+                uc.retain();
                 uc.release();
             }
         });
-        assertTrue(bytes < SLACK_BYTES, bytes + " bytes allocated by " + PAIRS + " acquire/release pairs");
+        assertTrue(bytes < SLACK_BYTES, bytes + " bytes allocated by " + PAIRS + " retain/release pairs");
     }
 
     @Test
@@ -68,7 +68,7 @@ class UseCountAllocationTest {
         uc.shutdown(); // releases now take the slow path that counts every stripe
         long bytes = allocatedBy(() -> {
             for (int i = 0; i < PAIRS; i++) {
-                uc.acquire();
+                uc.retain();
                 uc.release();
             }
         });

@@ -70,7 +70,7 @@ class UseCountChurnTest {
                         granted.incrementAndGet();
                         checkHolding(e);
                         if (i % 4 == 0) {
-                            uc.acquire();
+                            uc.retain();
                             held.incrementAndGet();
                             handedOn.add(HANDED_ON);
                         }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,10 +62,10 @@ class UseCountContractTest {
     }
 
     @Test
-    void acquireWhileLiveTakesAnotherUse() {
+    void retainWhileLiveTakesAnotherUse() {
         UseCount uc = new UseCount();
         uc.tryAcquire();
-        uc.acquire();
+        uc.retain();
         assertEquals(2, uc.estimate());
         assertEquals(State.LIVE, uc.state());
     }
@@ -75,7 +76,7 @@ class UseCountContractTest {
         for (int i = 0; i < 5; i++) {
             uc.tryAcquire();
         }
-        uc.acquire();
+        uc.retain();
         uc.release();
         uc.release();
         assertEquals(4, uc.estimate());
@@ -218,13 +219,29 @@ class UseCountContractTest {
     }
 
     @Test
-    void acquireHandsOnAUseWhileGoing() {
+    void retainHandsOnAUseWhileGoing() {
         UseCount uc = new UseCount();
         uc.tryAcquire();
         uc.shutdown();
-        uc.acquire();
+        uc.retain();
         assertEquals(2, uc.estimate());
         assertEquals(State.GOING, uc.state());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // acquire(): the former name of retain(), kept for callers
+    void deprecatedAcquireIsRetain() {
+        UseCount uc = new UseCount();
+        uc.tryAcquire();
+        uc.shutdown();
+        uc.acquire(); // hands on a use while GOING, as retain() does
+        assertEquals(2, uc.estimate());
+        uc.release();
+        uc.release();
+        assertEquals(State.DEAD, uc.state());
+        IllegalStateException e = assertThrows(IllegalStateException.class, uc::acquire);
+        assertTrue(e.getMessage().contains("retain()"), e.getMessage());
+        assertEquals(0, uc.estimate(), "the refused hand-off left the count as it was");
     }
 
     @Test
@@ -232,7 +249,7 @@ class UseCountContractTest {
         UseCount uc = new UseCount();
         uc.tryAcquire();
         uc.shutdown();
-        uc.acquire();
+        uc.retain();
         uc.release(); // the original
         assertEquals(State.GOING, uc.state());
         uc.release(); // the one handed on

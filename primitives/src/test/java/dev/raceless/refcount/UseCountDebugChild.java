@@ -24,9 +24,9 @@ public final class UseCountDebugChild {
         check(c.tryShutdown(), "after two refused releases the count shuts down idle: " + c);
 
         UseCount d = new UseCount();
-        expectIse(d::acquire, "a hand-off acquire() while no use is held");
+        expectIse(d::retain, "a hand-off retain() while no use is held");
         check(d.tryAcquire(), "tryAcquire");
-        d.acquire(); // a real hand-off
+        d.retain(); // a real hand-off
         Thread other = new Thread(d::release); // the handed-on use ends on another thread: legal
         other.start();
         other.join();

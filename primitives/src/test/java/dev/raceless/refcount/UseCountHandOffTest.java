@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * module refcount bug), whatever the order of take, hand-off, release and shutdown.
  *
  * <p>Threads A, B, C run on stripes 0, 1, 2 of a 4-stripe count ({@link StripeThreads}). A takes a
- * use and hands a second one on ({@code acquire()}) for B; A's original is released on C. The life
+ * use and hands a second one on ({@code retain()}) for B; A's original is released on C. The life
  * must end exactly when B releases, not before. The same steps racing each other are in
  * {@link UseCountRaceTest} ({@code handOffRacingShutdownNeverEndsTheLifeEarly}).
  */

@@ -40,22 +40,22 @@ class UseCountMisuseTest {
         assertTrue(e.getMessage().contains(String.valueOf(stripes)), e.getMessage());
     }
 
-    // ---------------------------------------------------------------- acquire() on DEAD
+    // ---------------------------------------------------------------- retain() on DEAD
 
     @Test
-    void acquireOnADeadCountThrowsIllegalStateException() {
+    void retainOnADeadCountThrowsIllegalStateException() {
         UseCount uc = new UseCount();
         uc.shutdown();
-        IllegalStateException e = assertThrows(IllegalStateException.class, uc::acquire);
+        IllegalStateException e = assertThrows(IllegalStateException.class, uc::retain);
         assertTrue(e.getMessage().contains("DEAD"), e.getMessage());
         assertTrue(e.getMessage().contains("tryAcquire"), "should point to tryAcquire(): " + e.getMessage());
     }
 
     @Test
-    void acquireOnADeadCountLeavesTheCountAsItWas() {
+    void retainOnADeadCountLeavesTheCountAsItWas() {
         UseCount uc = new UseCount();
         uc.shutdown();
-        assertThrows(IllegalStateException.class, uc::acquire);
+        assertThrows(IllegalStateException.class, uc::retain);
         assertAll(
                 () -> assertEquals(State.DEAD, uc.state()),
                 () -> assertEquals(0, uc.estimate()),
@@ -66,7 +66,7 @@ class UseCountMisuseTest {
     void acquireOnADeadCountDoesNotDisturbTheNextLife() {
         UseCount uc = new UseCount();
         uc.shutdown();
-        assertThrows(IllegalStateException.class, uc::acquire);
+        assertThrows(IllegalStateException.class, uc::retain);
         uc.reopen();
         uc.shutdown();
         assertEquals(State.DEAD, uc.state());

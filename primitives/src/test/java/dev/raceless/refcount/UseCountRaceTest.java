@@ -198,7 +198,7 @@ class UseCountRaceTest {
         AtomicInteger handedOn = new AtomicInteger(); // A's outcome for round r: r took, -r none
         RaceRounds.Step a = r -> {
             if (uc.tryAcquire()) {
-                uc.acquire(); // for B, who is the test thread after the round
+                uc.retain(); // for B, who is the test thread after the round
                 handedOn.set(r);
             } else {
                 handedOn.set(-r);

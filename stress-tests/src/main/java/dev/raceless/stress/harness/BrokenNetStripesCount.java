@@ -52,7 +52,7 @@ final class BrokenNetStripesCount implements HandOffCount {
     }
 
     @Override
-    public void acquire() {
+    public void retain() {
         add(1);
     }
 

@@ -159,9 +159,9 @@ public final class HandOffAcrossStripesStress implements Scenario {
             return;
         }
         try {
-            c.acquire(); // H, on the taker's stripe
+            c.retain(); // H, on the taker's stripe
         } catch (IllegalStateException e) {
-            rd.fail("acquire() refused a hand-off by a holder while GOING: " + e.getMessage());
+            rd.fail("retain() refused a hand-off by a holder while GOING: " + e.getMessage());
             return;
         }
         rd.handedOn = true; // H now belongs to the holder

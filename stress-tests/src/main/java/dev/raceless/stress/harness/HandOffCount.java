@@ -16,7 +16,7 @@ interface HandOffCount {
     boolean tryAcquire();
 
     /** Takes another use on behalf of a holder (a hand-off); legal while GOING. */
-    void acquire();
+    void retain();
 
     /** Drops a use; the last one of a GOING count ends the life. */
     void release();
@@ -45,8 +45,8 @@ interface HandOffCount {
             }
 
             @Override
-            public void acquire() {
-                count.acquire();
+            public void retain() {
+                count.retain();
             }
 
             @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
                life = L + 1; reopen(); let the new life run for a moment
       holders  loop: if another holder handed a use on (a queue), take it over, check, release it;
                else tryAcquire(); if taken, read life; one time in four hand a second use on with
-               acquire() through the queue; hold for a random while, checking; release
+               retain() through the queue; hold for a random while, checking; release
 
     Which life did a holder's use come from? termination() answers for the life current at the
     call, and the holder cannot read the state and the life in one step. So the cycler keeps two
@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
     while lives end and start around it.
 
     Checks (any one fails the run): a holder sees its life ended, the count DEAD or its
-    termination done while it holds a use; acquire() or release() throws under correct use; a
+    termination done while it holds a use; retain() or release() throws under correct use; a
     life does not end within 10 s of its shutdown; reopen() fails on a DEAD count; at the end the
     count does not die with no use left, or estimate() is not 0.
 
@@ -186,7 +186,7 @@ public final class ShutdownReopenChurnStress implements Scenario {
                     long mine = life; // at least the life this use was taken in
                     taken.increment();
                     if (random.nextInt(4) == 0) {
-                        count.acquire(); // legal: a use is held; this one goes to another holder
+                        count.retain(); // legal: a use is held; this one goes to another holder
                         handedOn.offer(mine);
                         handOffs.increment();
                     }

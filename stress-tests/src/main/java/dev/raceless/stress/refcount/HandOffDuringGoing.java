@@ -13,11 +13,11 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
-    A call still running after shutdown() hands its use on (acquire(), legal while GOING) and
+    A call still running after shutdown() hands its use on (retain(), legal while GOING) and
     then drops its own, while another holder's release counts the stripes. The count is GOING
     with two uses held, U1 and U2, taken by the constructor:
 
-       actor 1 (holds U1):  acquire()  -> the hand-off H, up on actor 1's stripe
+       actor 1 (holds U1):  retain()   -> the hand-off H, up on actor 1's stripe
                             release()  -> U1's down, then (GOING) a count
        actor 2 (holds U2):  release()  -> U2's down, then (GOING) a count
 
@@ -35,17 +35,17 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     How to run this test:
        $ java -jar stress-tests/target/jcstress.jar -t HandOffDuringGoing
 
-    Outcomes (r1, r2) = (the hand-off acquire() returned normally, CountView at the end):
+    Outcomes (r1, r2) = (the hand-off retain() returned normally, CountView at the end):
       true, GOING 1    the only correct end: the handed-on use keeps the count alive
       ..., ... THREW   a release() threw IllegalStateException: a correct release taken for
                        misuse (forbidden; see Calls)
  */
 @JCStressTest
-@Description("A hand-off acquire() while GOING, racing another release's count: never a false DEAD.")
+@Description("A hand-off retain() while GOING, racing another release's count: never a false DEAD.")
 @Outcome(id = Calls.THREW_PATTERN, expect = FORBIDDEN, desc = "A release() threw: a correct release taken for misuse.")
 @Outcome(id = "true, GOING 1", expect = ACCEPTABLE, desc = "The handed-on use is held: GOING with one use.")
 @Outcome(id = "true, DEAD.*", expect = FORBIDDEN, desc = "False zero: DEAD while the handed-on use is held.")
-@Outcome(id = "false, .*", expect = FORBIDDEN, desc = "acquire() refused a hand-off by a holder while GOING.")
+@Outcome(id = "false, .*", expect = FORBIDDEN, desc = "retain() refused a hand-off by a holder while GOING.")
 @Outcome(expect = FORBIDDEN, desc = "Wrong use count, or state and termination disagree.")
 @State
 public class HandOffDuringGoing {
@@ -63,7 +63,7 @@ public class HandOffDuringGoing {
     @Actor
     public void handOff(ZL_Result r) {
         try {
-            count.acquire(); // H, on behalf of the next holder
+            count.retain(); // H, on behalf of the next holder
             r.r1 = true;
         } catch (IllegalStateException e) {
             r.r1 = false;

@@ -50,7 +50,7 @@ final class UseCountChurnTorture implements TortureScenario {
             }
             boolean handOff = random.nextInt(8) == 0;
             if (handOff) {
-                uses.acquire(); // a holder hands a second use on (to itself here)
+                uses.retain(); // a holder hands a second use on (to itself here)
             }
             if (freed) {
                 t.error("use after free", "a use was held in a life already reported finished");
