@@ -412,27 +412,19 @@ public final class GraceTortureStress {
     }
 
     private static Scenario bounded(Mode mode) {
-        return new Scenario.Bounded() {
-            @Override
-            public String name() {
-                return "GraceTortureStress[" + mode.name().toLowerCase() + "]";
+        return Scenario.bounded("GraceTortureStress[" + mode.name().toLowerCase() + "]", () -> {
+            Result r = torture(mode, (long) (CAP_MILLIS * Budget.scale()));
+            if (mode != Mode.BROKEN_FREE_FIRST) {
+                return new Scenario.Verdict(r.ok(), r.toString());
             }
-
-            @Override
-            public Scenario.Verdict check() throws InterruptedException {
-                Result r = torture(mode, (long) (CAP_MILLIS * Budget.scale()));
-                if (mode != Mode.BROKEN_FREE_FIRST) {
-                    return new Scenario.Verdict(r.ok(), r.toString());
-                }
-                return r.violations > 0
-                        ? Scenario.Verdict.pass(String.format("caught: %,d violations, first after %d ms, %,d updater "
-                                + "rounds (broken on purpose: must be caught); first: %s", r.violations,
-                                r.caughtAfterMillis, r.rounds, r.firstViolation))
-                        : Scenario.Verdict.fail(String.format("NOT caught: no violation in %,d updater rounds, %,d "
-                                + "sections: the harness cannot produce the use-after-free it exists for", r.rounds,
-                                r.sections));
-            }
-        };
+            return r.violations > 0
+                    ? Scenario.Verdict.pass(String.format("caught: %,d violations, first after %d ms, %,d updater "
+                            + "rounds (broken on purpose: must be caught); first: %s", r.violations,
+                            r.caughtAfterMillis, r.rounds, r.firstViolation))
+                    : Scenario.Verdict.fail(String.format("NOT caught: no violation in %,d updater rounds, %,d "
+                            + "sections: the harness cannot produce the use-after-free it exists for", r.rounds,
+                            r.sections));
+        });
     }
 
     // ---------------------------------------------------------------- helpers

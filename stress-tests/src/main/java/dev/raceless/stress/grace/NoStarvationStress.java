@@ -111,18 +111,9 @@ public final class NoStarvationStress {
      * {@code -Draceless.stress.scale}; it passes if the updater finished in time.
      */
     public static Scenario scenario() {
-        return new Scenario.Bounded() {
-            @Override
-            public String name() {
-                return "NoStarvationStress";
-            }
-
-            @Override
-            public Scenario.Verdict check() throws InterruptedException {
-                Result r = run((long) (CAP_MILLIS * Budget.scale()));
-                return new Scenario.Verdict(r.ok(), r.toString());
-            }
-        };
+        return Scenario.bounded("NoStarvationStress", () -> {
+            Result r = run((long) (CAP_MILLIS * Budget.scale()));
+            return new Scenario.Verdict(r.ok(), r.toString());
+        });
     }
-
 }

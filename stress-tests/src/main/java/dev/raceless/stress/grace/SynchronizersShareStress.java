@@ -189,19 +189,10 @@ public final class SynchronizersShareStress {
      * {@code -Draceless.stress.strictLatency=true} the latency bound must hold too.
      */
     public static Scenario scenario() {
-        return new Scenario.Bounded() {
-            @Override
-            public String name() {
-                return "SynchronizersShareStress";
-            }
-
-            @Override
-            public Scenario.Verdict check() throws InterruptedException {
-                Result r = run((long) (CAP_MILLIS * Budget.scale()));
-                return new Scenario.Verdict(r.ok() && (!Boolean.getBoolean("raceless.stress.strictLatency")
-                        || r.latencyOk()), r.toString());
-            }
-        };
+        return Scenario.bounded("SynchronizersShareStress", () -> {
+            Result r = run((long) (CAP_MILLIS * Budget.scale()));
+            boolean strict = Boolean.getBoolean("raceless.stress.strictLatency");
+            return new Scenario.Verdict(r.ok() && (!strict || r.latencyOk()), r.toString());
+        });
     }
-
 }

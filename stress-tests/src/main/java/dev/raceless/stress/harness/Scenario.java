@@ -69,6 +69,27 @@ public interface Scenario {
         }
     }
 
+    /** A {@link Bounded} scenario named {@code name} whose check is {@code check}. */
+    static Bounded bounded(String name, Check check) {
+        return new Bounded() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Verdict check() throws InterruptedException {
+                return check.run();
+            }
+        };
+    }
+
+    /** The body of a bounded scenario: runs it to its budget and returns its verdict. */
+    @FunctionalInterface
+    interface Check {
+        Verdict run() throws InterruptedException;
+    }
+
     /**
      * The outcome of one bounded run.
      *
