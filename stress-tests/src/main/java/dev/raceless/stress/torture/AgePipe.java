@@ -2,6 +2,7 @@ package dev.raceless.stress.torture;
 
 import dev.raceless.stress.harness.Run;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -47,6 +48,37 @@ final class AgePipe {
     static void free(Node old) {
         old.age = 2;
         old.age = 3;
+    }
+
+    /** One way an updater waits for a grace period; returns the name of its latency histogram. */
+    @FunctionalInterface
+    interface Wait {
+        String await(ThreadLocalRandom random) throws InterruptedException;
+    }
+
+    /**
+     * The synchronous updater: unpublishes, waits for a grace period in one of {@code waits} chosen
+     * at random (its latency recorded under the name it returns), frees, and parks for up to
+     * {@code maxParkNanos} (0: not at all). Returns when the run ends or the thread is interrupted.
+     */
+    void synchronizeAndFree(Run t, int maxParkNanos, Wait... waits) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (t.running()) {
+            Node old = unpublish();
+            long start = System.nanoTime();
+            String kind;
+            try {
+                kind = waits[random.nextInt(waits.length)].await(random);
+            } catch (InterruptedException e) {
+                return;
+            }
+            t.latency(kind, System.nanoTime() - start);
+            free(old);
+            t.op(prefix + " grace period");
+            if (maxParkNanos > 0) {
+                LockSupport.parkNanos(random.nextInt(maxParkNanos));
+            }
+        }
     }
 
     /**

@@ -166,38 +166,21 @@ public final class GraceDomainTorture implements Scenario {
     }
 
     private void synchronizer(Run t) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (t.running()) {
-            Node old = pipe.unpublish();
-            long start = System.nanoTime();
-            String kind;
-            switch (random.nextInt(3)) {
-                case 0 -> {
-                    domain.synchronize();
-                    kind = "grace synchronize";
-                }
-                case 1 -> { // no progress guarantee: retried until a moment with no section open
-                    while (!domain.trySynchronize()) {
-                        t.op("grace trySynchronize false");
-                        Thread.onSpinWait();
-                    }
-                    kind = "grace trySynchronize until true";
-                }
-                default -> {
-                    try {
-                        while (!domain.synchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
-                            t.fault("tiny synchronize timeout");
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    kind = "grace timed synchronize until true";
-                }
+        pipe.synchronizeAndFree(t, 0, random -> {
+            domain.synchronize();
+            return "grace synchronize";
+        }, random -> { // no progress guarantee: retried until a moment with no section open
+            while (!domain.trySynchronize()) {
+                t.op("grace trySynchronize false");
+                Thread.onSpinWait();
             }
-            t.latency(kind, System.nanoTime() - start);
-            AgePipe.free(old);
-            t.op("grace period");
-        }
+            return "grace trySynchronize until true";
+        }, random -> {
+            while (!domain.synchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
+                t.fault("tiny synchronize timeout");
+            }
+            return "grace timed synchronize until true";
+        });
     }
 
     private void deferrer(Run t) {

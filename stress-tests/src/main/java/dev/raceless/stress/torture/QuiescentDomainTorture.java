@@ -211,44 +211,26 @@ public final class QuiescentDomainTorture implements Scenario {
     }
 
     private void synchronizer(Run t) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (t.running()) {
-            Node old = pipe.unpublish();
-            long start = System.nanoTime();
-            String kind;
-            switch (random.nextInt(3)) {
-                case 0 -> {
+        pipe.synchronizeAndFree(t, 20_000, random -> {
+            domain.synchronize();
+            return "qsbr synchronize";
+        }, random -> { // succeeds only with nobody online: a few tries, then wait
+            int tries = 0;
+            while (!domain.trySynchronize()) {
+                t.op("qsbr trySynchronize false");
+                if (++tries == 64) {
                     domain.synchronize();
-                    kind = "qsbr synchronize";
+                    break;
                 }
-                case 1 -> { // succeeds only with nobody online: a few tries, then wait
-                    int tries = 0;
-                    while (!domain.trySynchronize()) {
-                        t.op("qsbr trySynchronize false");
-                        if (++tries == 64) {
-                            domain.synchronize();
-                            break;
-                        }
-                        Thread.onSpinWait();
-                    }
-                    kind = "qsbr trySynchronize, then synchronize";
-                }
-                default -> {
-                    try {
-                        while (!domain.trySynchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
-                            t.fault("qsbr tiny trySynchronize timeout");
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    kind = "qsbr timed trySynchronize until true";
-                }
+                Thread.onSpinWait();
             }
-            t.latency(kind, System.nanoTime() - start);
-            AgePipe.free(old);
-            t.op("qsbr grace period");
-            LockSupport.parkNanos(random.nextInt(20_000));
-        }
+            return "qsbr trySynchronize, then synchronize";
+        }, random -> {
+            while (!domain.trySynchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
+                t.fault("qsbr tiny trySynchronize timeout");
+            }
+            return "qsbr timed trySynchronize until true";
+        });
     }
 
     private void deferrer(Run t) {
