@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  *       #callersArrivingDuringAGracePeriodShareTheNextOne.</li>
  * </ul>
  *
- * <p>Reported, not enforced (unless {@code --strict-latency}): how many grace periods each call
+ * <p>Reported, not enforced (unless {@code -Draceless.stress.strictLatency=true}): how many grace periods each call
  * saw complete. A call needs at most two (one running when it arrived, then its own) plus one
  * for the skew of reading the count just before the call. More means the caller's grace period
  * had completed but it was still queued on GraceDomain's non-fair grace-period lock, behind
