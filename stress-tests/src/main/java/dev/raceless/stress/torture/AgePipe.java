@@ -31,6 +31,17 @@ final class AgePipe {
         this.prefix = prefix;
     }
 
+    /**
+     * Ends an injected stall, once the stalling reader has let go (exit, quiescent state): the stall
+     * stays injected until {@code synchronize} returns. A wait that began during the stall may cross
+     * the threshold at the very moment the reader lets go and report just after it; the grace period
+     * that {@code synchronize} waits for follows every such wait, so each report is made by then.
+     */
+    void endInjectedStall(Runnable synchronize) {
+        synchronize.run();
+        stallInjected = false;
+    }
+
     /** The object a reader finds now. */
     Node published() {
         return published;
@@ -74,7 +85,7 @@ final class AgePipe {
             }
             t.latency(kind, System.nanoTime() - start);
             free(old);
-            t.op(prefix + " grace period");
+            t.op(prefix + " synchronized free"); // pairs with "deferred free"
             if (maxParkNanos > 0) {
                 LockSupport.parkNanos(random.nextInt(maxParkNanos));
             }

@@ -111,7 +111,8 @@ public final class GraceDomainTorture implements Scenario {
             round++;
             int token = domain.enter();
             Node n = readChecked(t, "blocking reader");
-            if (System.nanoTime() - nextStallAt > 0) { // fault: hold the section past the stall threshold
+            boolean stalled = System.nanoTime() - nextStallAt > 0;
+            if (stalled) { // fault: hold the section past the stall threshold
                 nextStallAt = System.nanoTime() + 10 * t.stallNanos();
                 pipe.stallInjected = true;
                 t.fault("reader held its section past the stall threshold");
@@ -121,7 +122,9 @@ public final class GraceDomainTorture implements Scenario {
             }
             recheck(t, n, "blocking reader");
             domain.exit(token);
-            pipe.stallInjected = false;
+            if (stalled) {
+                pipe.endInjectedStall(domain::synchronize);
+            }
             t.op("grace section");
         }
     }

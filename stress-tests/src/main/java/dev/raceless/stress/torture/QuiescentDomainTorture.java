@@ -167,7 +167,7 @@ public final class QuiescentDomainTorture implements Scenario {
                                 + "held its reads for twice the threshold: " + domain);
                     }
                     r.quiescent();
-                    pipe.stallInjected = false;
+                    pipe.endInjectedStall(domain::synchronize); // offline for the wait, as a pool task's
                     nextStallAt = System.nanoTime() + 10 * t.stallNanos();
                 } else if (round % 32 == 0) {
                     r.quiescent();
