@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The rcutorture-style soak (stress-tests, dev.raceless.stress.torture.TortureMain): every torture
-# scenario at once, with fault injection, for the given time; prints operations, faults, errors and
-# latency histograms; exits non-zero on any error.
+# The rcutorture-style soak (stress-tests, dev.raceless.stress.harness.StressMain --soak): every
+# open-ended stress scenario at once, with fault injection, for the given time; prints operations,
+# faults, errors and latency histograms; exits non-zero on any error.
 #   ./torture.sh --seconds 60
 #   ./torture.sh --minutes 10 [--stall-seconds 2]
 # JAVA_HOME selects the JDK (default: the one on the PATH). Builds the stress-tests jar first
@@ -17,4 +17,4 @@ offline=
 ./mvnw -B -q $offline -pl stress-tests -am package -DskipTests -Djcstress.skip=true -Dstress.skip=true
 java=java
 [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
-exec "$java" -cp stress-tests/target/jcstress.jar dev.raceless.stress.torture.TortureMain "$@"
+exec "$java" -cp stress-tests/target/jcstress.jar dev.raceless.stress.harness.StressMain --soak "$@"

@@ -1,5 +1,6 @@
 package dev.raceless.bench.grace;
 
+import dev.raceless.bench.peers.LockPairPeers;
 import dev.raceless.grace.GraceDomain;
 import dev.raceless.refcount.UseCount;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +18,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -59,15 +59,10 @@ import java.util.concurrent.locks.StampedLock;
 @Fork(1)
 @Threads(1) // a default only: pass -t 1,2,4,8 on the command line
 @State(Scope.Benchmark)
-public class ReadSideBenchmark {
+public class ReadSideBenchmark extends LockPairPeers {
 
+    // useCount, longAdder, rwReadLock, stamped, closed and three benchmarks: LockPairPeers
     GraceDomain domain;
-    Lock rwReadLock;
-    StampedLock stamped;
-    UseCount useCount;
-    LongAdder longAdder;
-    /** The flag the LongAdder peer reads inside its "section"; never set. */
-    volatile boolean closed;
 
     @Setup
     public void setUp() {
@@ -127,37 +122,6 @@ public class ReadSideBenchmark {
         int token = d.enter();
         d.exit(token);
         return token;
-    }
-
-    @Benchmark
-    public boolean rwLockRead() {
-        Lock r = rwReadLock;
-        if (!r.tryLock()) {
-            return false;
-        }
-        r.unlock();
-        return true;
-    }
-
-    @Benchmark
-    public boolean stampedRead() {
-        StampedLock l = stamped;
-        long stamp = l.tryReadLock();
-        if (stamp == 0L) {
-            return false;
-        }
-        l.unlockRead(stamp);
-        return true;
-    }
-
-    @Benchmark
-    public boolean useCount() {
-        UseCount c = useCount;
-        if (!c.tryAcquire()) {
-            return false;
-        }
-        c.release();
-        return true;
     }
 
     /*

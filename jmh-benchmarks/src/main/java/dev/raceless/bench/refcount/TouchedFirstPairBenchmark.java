@@ -1,5 +1,6 @@
 package dev.raceless.bench.refcount;
 
+import dev.raceless.bench.peers.UsePairPeers;
 import dev.raceless.grace.GraceDomain;
 import dev.raceless.refcount.ReadSide;
 import dev.raceless.refcount.UseCount;
@@ -49,16 +50,14 @@ import java.util.concurrent.atomic.LongAdder;
 @Fork(1)
 @Threads(1) // a default only: pass -t on the command line
 @State(Scope.Benchmark)
-public class TouchedFirstPairBenchmark {
+public class TouchedFirstPairBenchmark extends UsePairPeers {
 
     /** Platform threads that use the count and the domain before the benchmark threads, and stay alive. */
     @Param({"16"})
     int touchers;
 
-    UseCount useCount;
+    // useCount, longAdder, closed and the useCount benchmark: UsePairPeers
     GraceDomain domain;
-    LongAdder longAdder;
-    volatile boolean closed;
     private CountDownLatch end;
     private Thread[] touching;
 
@@ -113,16 +112,6 @@ public class TouchedFirstPairBenchmark {
             useLocal = b.useCount.local();
             graceLocal = b.domain.local();
         }
-    }
-
-    @Benchmark
-    public boolean useCount() {
-        UseCount c = useCount;
-        if (!c.tryAcquire()) {
-            return false;
-        }
-        c.release();
-        return true;
     }
 
     @Benchmark

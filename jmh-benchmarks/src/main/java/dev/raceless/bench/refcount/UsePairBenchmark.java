@@ -1,5 +1,6 @@
 package dev.raceless.bench.refcount;
 
+import dev.raceless.bench.peers.LockPairPeers;
 import dev.raceless.refcount.UseCount;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,7 +25,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -68,22 +68,16 @@ import java.util.concurrent.locks.StampedLock;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 @Threads(1) // a default only: pass -t 1,2,4,8 on the command line
 @State(Scope.Benchmark)
-public class UsePairBenchmark {
+public class UsePairBenchmark extends LockPairPeers {
 
     /** Linux's MODULE_REF_BASE: a live module's count never drops below this while unused. */
     static final long MODULE_REF_BASE = 1;
 
-    UseCount useCount;
+    // useCount, longAdder, rwReadLock, stamped, closed and three benchmarks: LockPairPeers
     AtomicLong atomicLong;
-    LongAdder longAdder;
     Counter jctools;
     CountersManager agronaManager;
     AtomicCounter agrona;
-    Lock rwReadLock;
-    StampedLock stamped;
-
-    /** The "closing" flag the flag-based peers read between take and drop; never set here. */
-    volatile boolean closed;
 
     @Setup
     public void setUp() {
@@ -118,16 +112,6 @@ public class UsePairBenchmark {
         if (!ok) {
             throw new IllegalStateException("unbalanced after the run: " + what);
         }
-    }
-
-    @Benchmark
-    public boolean useCount() {
-        UseCount c = useCount;
-        if (!c.tryAcquire()) {
-            return false;
-        }
-        c.release();
-        return true;
     }
 
     /** Each benchmark thread's own view of the count, made on that thread. */
@@ -197,27 +181,6 @@ public class UsePairBenchmark {
         AtomicCounter c = agrona;
         c.increment(); // getAndAdd (lock xadd) on the counter's 128-byte slot
         return c.decrement();
-    }
-
-    @Benchmark
-    public boolean rwLockRead() {
-        Lock r = rwReadLock;
-        if (!r.tryLock()) {
-            return false;
-        }
-        r.unlock();
-        return true;
-    }
-
-    @Benchmark
-    public boolean stampedRead() {
-        StampedLock l = stamped;
-        long stamp = l.tryReadLock();
-        if (stamp == 0L) {
-            return false;
-        }
-        l.unlockRead(stamp);
-        return true;
     }
 
     /*

@@ -1,6 +1,8 @@
 package dev.raceless.stress.grace;
 
 import dev.raceless.grace.GraceDomain;
+import dev.raceless.stress.harness.Budget;
+import dev.raceless.stress.harness.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * rcutorture for GraceDomain: a plain-thread stress harness where reader threads, in sections,
  * use a published object and check that it was not freed, while updaters keep replacing it and
- * freeing the old one after a grace period. Runs every GraceDomain scenario of this package
- * (the torture modes below, {@link SynchronizersShareStress}, {@link NoStarvationStress}) and a
- * deliberately broken mode that it must catch; exits non-zero on any violation, or if the broken
- * mode goes unnoticed (a harness that cannot fail proves nothing).
+ * freeing the old one after a grace period. Each updater {@link Mode} is one bounded
+ * {@link Scenario} of {@code StressMain --check}, and so is a deliberately broken mode that it must
+ * catch (a harness that cannot fail proves nothing).
  *
  * <p><b>The check</b> (rcutorture's pipeline age, three buckets). Each object carries an age:
  * 0 while published, 1 once unpublished and waiting for its grace period, 2 once freed. A reader
@@ -45,11 +47,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Bounded: each scenario stops at a round limit or a wall-clock cap, whichever comes first.
  *
  * <pre>
- * How to run (after mvn -pl primitives,stress-tests -am -DskipTests package):
- *   java -cp stress-tests/target/jcstress.jar dev.raceless.stress.grace.GraceTortureStress
- *   options: --seconds=S   cap per scenario (default 4; the whole run stays under ~35 s)
- *            --broken-only run only the broken mode and report how fast it was caught
- * Exit status: 0 all good; 1 a violation; 2 the broken mode was not caught.
+ * How to run (after ./mvnw -pl stress-tests -am -DskipTests package):
+ *   java -cp stress-tests/target/jcstress.jar dev.raceless.stress.harness.StressMain --check --only GraceTorture
+ *   --only 'GraceTorture.*broken' runs only the broken mode and reports how fast it was caught;
+ *   -Draceless.stress.scale=N multiplies the cap per mode (4 s).
+ * Exit status 0: no violation in a correct mode, and the broken mode was caught.
  * </pre>
  */
 public final class GraceTortureStress {
@@ -80,7 +82,6 @@ public final class GraceTortureStress {
 
     /** What one scenario saw. */
     static final class Result {
-        final String name;
         long rounds;
         long sections;
         long[] ages = new long[3];
@@ -91,20 +92,16 @@ public final class GraceTortureStress {
         long caughtAfterMillis = -1;
         String notes = "";
 
-        Result(String name) {
-            this.name = name;
-        }
-
         boolean ok() {
             return violations == 0;
         }
 
         @Override
         public String toString() {
-            return String.format("%-20s %s  %,d updater rounds, %,d sections, ages [0]=%,d [1]=%,d [2]=%,d, "
-                            + "%,d grace periods, %d ms%s%s", name, ok() ? "ok  " : "FAIL", rounds, sections, ages[0],
+            return String.format("%,d updater rounds, %,d sections, ages [0]=%,d [1]=%,d [2]=%,d, "
+                            + "%,d grace periods, %d ms%s%s", rounds, sections, ages[0],
                     ages[1], ages[2], gracePeriods, millis, notes,
-                    firstViolation == null ? "" : "\n    first violation: " + firstViolation);
+                    firstViolation == null ? "" : "; first violation: " + firstViolation);
         }
     }
 
@@ -282,9 +279,9 @@ public final class GraceTortureStress {
     }
 
     private Result run(long capMillis) throws InterruptedException {
-        Result r = new Result("torture " + mode.name().toLowerCase());
+        Result r = new Result();
         int updaters = mode == Mode.TWO_SYNCHRONIZERS || mode == Mode.TIMED_AND_TRY ? 2 : 1;
-        long gpBefore = SynchronizersShareStress.gracePeriods(domain);
+        long gpBefore = domain.gracePeriodsCompleted();
         List<Thread> threads = new ArrayList<>();
         List<long[]> ageArrays = new ArrayList<>();
         List<long[]> sectionCounts = new ArrayList<>();
@@ -365,7 +362,7 @@ public final class GraceTortureStress {
         }
         r.violations = violations.get();
         r.firstViolation = firstViolation.get();
-        r.gracePeriods = SynchronizersShareStress.gracePeriods(domain) - gpBefore;
+        r.gracePeriods = domain.gracePeriodsCompleted() - gpBefore;
         if (r.violations > 0) {
             r.caughtAfterMillis = TimeUnit.NANOSECONDS.toMillis(violationAtNanos - t0);
         }
@@ -395,61 +392,39 @@ public final class GraceTortureStress {
         }
     }
 
-    // ---------------------------------------------------------------- main
+    // ---------------------------------------------------------------- scenarios
 
-    public static void main(String[] args) throws Exception {
-        long seconds = 4;
-        boolean brokenOnly = false;
-        for (String a : args) {
-            if (a.startsWith("--seconds=")) {
-                seconds = Long.parseLong(a.substring("--seconds=".length()));
-            } else if (a.equals("--broken-only")) {
-                brokenOnly = true;
-            } else {
-                System.err.println("unknown option " + a + "; options: --seconds=S --broken-only");
-                System.exit(64);
-            }
-        }
-        long cap = TimeUnit.SECONDS.toMillis(seconds);
-        long start = System.nanoTime();
-        System.out.println("GraceTortureStress on " + Runtime.version() + ", "
-                + Runtime.getRuntime().availableProcessors() + " CPUs, cap " + seconds + " s per scenario");
-        int status = 0;
+    /** How long each mode runs, before {@code -Draceless.stress.scale}. */
+    static final long CAP_MILLIS = 4_000;
 
-        Result broken = torture(Mode.BROKEN_FREE_FIRST, cap);
-        boolean caught = broken.violations > 0;
-        System.out.println(String.format("%-20s %s  %,d violations, first after %d ms, %,d updater rounds "
-                + "(broken on purpose: must be caught)",
-                broken.name, caught ? "caught" : "MISSED", broken.violations, broken.caughtAfterMillis, broken.rounds));
-        if (caught) {
-            System.out.println("    first violation: " + broken.firstViolation);
-        } else {
-            status = 2;
+    /**
+     * The scenarios {@code StressMain --check} runs: the broken mode first (it must be caught),
+     * then each correct mode (it must show no violation). Fresh objects on each call.
+     */
+    public static List<Supplier<Scenario>> scenarios() {
+        List<Supplier<Scenario>> all = new ArrayList<>();
+        all.add(() -> bounded(Mode.BROKEN_FREE_FIRST));
+        for (Mode m : new Mode[] {Mode.SYNCHRONIZE, Mode.TWO_SYNCHRONIZERS, Mode.CALL_AFTER_GRACE,
+                Mode.TIMED_AND_TRY}) {
+            all.add(() -> bounded(m));
         }
-        if (!brokenOnly) {
-            Mode[] modes = {Mode.SYNCHRONIZE, Mode.TWO_SYNCHRONIZERS, Mode.CALL_AFTER_GRACE, Mode.TIMED_AND_TRY};
-            for (Mode m : modes) {
-                Result r = torture(m, cap);
-                System.out.println(r);
-                if (!r.ok()) {
-                    status = 1;
-                }
+        return all;
+    }
+
+    private static Scenario bounded(Mode mode) {
+        return Scenario.bounded("GraceTortureStress[" + mode.name().toLowerCase() + "]", () -> {
+            Result r = torture(mode, (long) (CAP_MILLIS * Budget.scale()));
+            if (mode != Mode.BROKEN_FREE_FIRST) {
+                return new Scenario.Verdict(r.ok(), r.toString());
             }
-            SynchronizersShareStress.Result share = SynchronizersShareStress.run(cap);
-            System.out.println(share);
-            if (!share.ok()) {
-                status = 1;
-            }
-            NoStarvationStress.Result starve = NoStarvationStress.run(2 * cap);
-            System.out.println(starve);
-            if (!starve.ok()) {
-                status = 1;
-            }
-        }
-        String verdict = status == 0 ? "PASSED" : status == 1 ? "FAILED: a violation"
-                : "FAILED: the broken mode went unnoticed";
-        System.out.println(verdict + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
-        System.exit(status);
+            return r.violations > 0
+                    ? Scenario.Verdict.pass(String.format("caught: %,d violations, first after %d ms, %,d updater "
+                            + "rounds (broken on purpose: must be caught); first: %s", r.violations,
+                            r.caughtAfterMillis, r.rounds, r.firstViolation))
+                    : Scenario.Verdict.fail(String.format("NOT caught: no violation in %,d updater rounds, %,d "
+                            + "sections: the harness cannot produce the use-after-free it exists for", r.rounds,
+                            r.sections));
+        });
     }
 
     // ---------------------------------------------------------------- helpers

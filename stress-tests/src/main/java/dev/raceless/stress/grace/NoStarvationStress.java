@@ -1,6 +1,8 @@
 package dev.raceless.stress.grace;
 
 import dev.raceless.grace.GraceDomain;
+import dev.raceless.stress.harness.Budget;
+import dev.raceless.stress.harness.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +18,13 @@ import java.util.concurrent.TimeUnit;
  * already running.
  *
  * <pre>
- * How to run:  java -cp stress-tests/target/jcstress.jar dev.raceless.stress.grace.NoStarvationStress [seconds]
- * (GraceTortureStress runs it too.) Exit status 0 if the updater finished in time.
+ * How to run:  java -cp stress-tests/target/jcstress.jar \
+ *                  dev.raceless.stress.harness.StressMain --check --only NoStarvation
+ * Exit status 0 if the updater finished in time.
  * </pre>
  */
 public final class NoStarvationStress {
+    static final long CAP_MILLIS = 8_000;
     static final int READERS = 3;
     static final int GRACE_PERIODS = 100;
 
@@ -40,8 +44,8 @@ public final class NoStarvationStress {
 
         @Override
         public String toString() {
-            return String.format("%-20s %s  %,d of %,d synchronize() calls done in %d ms (cap %d ms) under %,d "
-                            + "reader sections on %d flooding threads", "no starvation", ok() ? "ok  " : "FAIL",
+            return String.format("%,d of %,d synchronize() calls done in %d ms (cap %d ms) under %,d "
+                            + "reader sections on %d flooding threads",
                     completed, GRACE_PERIODS, millis, capMillis, readerSections, READERS);
         }
     }
@@ -102,10 +106,14 @@ public final class NoStarvationStress {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 8;
-        Result r = run(TimeUnit.SECONDS.toMillis(seconds));
-        System.out.println(r);
-        System.exit(r.ok() ? 0 : 1);
+    /**
+     * This harness as a bounded scenario of {@code StressMain --check}: {@value #CAP_MILLIS} ms times
+     * {@code -Draceless.stress.scale}; it passes if the updater finished in time.
+     */
+    public static Scenario scenario() {
+        return Scenario.bounded("NoStarvationStress", () -> {
+            Result r = run((long) (CAP_MILLIS * Budget.scale()));
+            return new Scenario.Verdict(r.ok(), r.toString());
+        });
     }
 }

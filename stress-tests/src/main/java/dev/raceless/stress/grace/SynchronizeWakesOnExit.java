@@ -38,8 +38,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class SynchronizeWakesOnExit {
 
-    private final GraceDomain domain = new GraceDomain();
-    private final int token = domain.enter(); // the section the updater waits for
+    // Package-private: WarmSynchronizeWakesOnExit extends this test with another exit.
+    final GraceDomain domain = new GraceDomain();
+    final int token = domain.enter(); // the section the updater waits for
 
     @Actor
     public void updater() {

@@ -1,6 +1,8 @@
 package dev.raceless.stress.grace;
 
 import dev.raceless.grace.GraceDomain;
+import dev.raceless.stress.harness.Budget;
+import dev.raceless.stress.harness.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  *       #callersArrivingDuringAGracePeriodShareTheNextOne.</li>
  * </ul>
  *
- * <p>Reported, not enforced (unless {@code --strict-latency}): how many grace periods each call
+ * <p>Reported, not enforced (unless {@code -Draceless.stress.strictLatency=true}): how many grace periods each call
  * saw complete. A call needs at most two (one running when it arrived, then its own) plus one
  * for the skew of reading the count just before the call. More means the caller's grace period
  * had completed but it was still queued on GraceDomain's non-fair grace-period lock, behind
@@ -42,11 +44,13 @@ import java.util.concurrent.locks.LockSupport;
  * caller that barges in starts the next grace period.
  *
  * <pre>
- * How to run:  java -cp stress-tests/target/jcstress.jar dev.raceless.stress.grace.SynchronizersShareStress [seconds]
- * (GraceTortureStress runs it too.) Exit status 0 if both bounds hold.
+ * How to run:  java [-Draceless.stress.strictLatency=true] -cp stress-tests/target/jcstress.jar \
+ *                  dev.raceless.stress.harness.StressMain --check --only SynchronizersShare
+ * Exit status 0 if both sharing bounds hold (and, when strict, the latency bound).
  * </pre>
  */
 public final class SynchronizersShareStress {
+    static final long CAP_MILLIS = 4_000;
     static final int CALLERS = 4;
     static final int READERS = 2;
     static final int CALLS_EACH = 1_000;
@@ -84,13 +88,13 @@ public final class SynchronizersShareStress {
 
         @Override
         public String toString() {
-            return String.format("%-20s %s  %,d synchronize() calls by %d threads (at most %,d by one), "
+            return String.format("%,d synchronize() calls by %d threads (at most %,d by one), "
                             + "%,d grace periods: %.2f calls per grace period (need >= %.2f; and grace periods "
                             + ">= %,d), %,d reader sections, %d ms",
-                    "sharing", ok() ? "ok  " : "FAIL", calls, CALLERS, maxCallsOfOneCaller, gracePeriods,
+                    calls, CALLERS, maxCallsOfOneCaller, gracePeriods,
                     gracePeriods == 0 ? 0.0 : (double) calls / gracePeriods, MIN_SHARING, maxCallsOfOneCaller,
                     readerSections, millis)
-                    + String.format("%n    latency: %,d of %,d calls saw more than %d grace periods complete "
+                    + String.format("; latency: %,d of %,d calls saw more than %d grace periods complete "
                     + "(at most %d)%s",
                     overlong, calls, MAX_NEEDED, worst, latencyOk() ? "" : ": a caller whose grace period had"
                             + " completed waited for gpLock behind grace periods it did not need");
@@ -99,7 +103,7 @@ public final class SynchronizersShareStress {
 
     static Result run(long capMillis) throws InterruptedException {
         GraceDomain d = new GraceDomain();
-        long gpBefore = gracePeriods(d);
+        long gpBefore = d.gracePeriodsCompleted();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(capMillis);
         long[] calls = new long[CALLERS];
         long[] worst = new long[CALLERS];
@@ -135,9 +139,9 @@ public final class SynchronizersShareStress {
                 long most = 0;
                 long over = 0;
                 while (calls[id] < CALLS_EACH && System.nanoTime() - deadline < 0) {
-                    long before = gracePeriods(d);
+                    long before = d.gracePeriodsCompleted();
                     d.synchronize();
-                    long seen = gracePeriods(d) - before;
+                    long seen = d.gracePeriodsCompleted() - before;
                     most = Math.max(most, seen);
                     over += seen > MAX_NEEDED ? 1 : 0;
                     calls[id]++;
@@ -159,7 +163,7 @@ public final class SynchronizersShareStress {
             r.join();
         }
         Result r = new Result();
-        r.gracePeriods = gracePeriods(d) - gpBefore;
+        r.gracePeriods = d.gracePeriodsCompleted() - gpBefore;
         for (int i = 0; i < CALLERS; i++) {
             r.calls += calls[i];
             r.maxCallsOfOneCaller = Math.max(r.maxCallsOfOneCaller, calls[i]);
@@ -179,35 +183,16 @@ public final class SynchronizersShareStress {
         }
     }
 
-    /** The completed grace periods, parsed from {@code toString()}. */
-    static long gracePeriods(GraceDomain d) {
-        String s = d.toString();
-        String key = "grace periods completed: ";
-        int at = s.indexOf(key);
-        if (at < 0) {
-            throw new IllegalStateException("GraceDomain.toString() no longer reports grace periods: " + s);
-        }
-        int from = at + key.length();
-        int to = from;
-        while (to < s.length() && Character.isDigit(s.charAt(to))) {
-            to++;
-        }
-        return Long.parseLong(s.substring(from, to));
-    }
-
-    /** Arguments: [seconds] [--strict-latency] (also fail on the latency bound). */
-    public static void main(String[] args) throws InterruptedException {
-        long seconds = 4;
-        boolean strict = false;
-        for (String a : args) {
-            if (a.equals("--strict-latency")) {
-                strict = true;
-            } else {
-                seconds = Long.parseLong(a);
-            }
-        }
-        Result r = run(TimeUnit.SECONDS.toMillis(seconds));
-        System.out.println(r);
-        System.exit(r.ok() && (!strict || r.latencyOk()) ? 0 : 1);
+    /**
+     * This harness as a bounded scenario of {@code StressMain --check}: {@value #CAP_MILLIS} ms times
+     * {@code -Draceless.stress.scale}. It passes when both sharing bounds hold; with
+     * {@code -Draceless.stress.strictLatency=true} the latency bound must hold too.
+     */
+    public static Scenario scenario() {
+        return Scenario.bounded("SynchronizersShareStress", () -> {
+            Result r = run((long) (CAP_MILLIS * Budget.scale()));
+            boolean strict = Boolean.getBoolean("raceless.stress.strictLatency");
+            return new Scenario.Verdict(r.ok() && (!strict || r.latencyOk()), r.toString());
+        });
     }
 }

@@ -1,16 +1,11 @@
 package dev.raceless.stress.grace;
 
-import dev.raceless.grace.GraceDomain;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Mode;
-import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
-
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
-import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
     SynchronizeWakesOnExit on the steady-state path of the read side: the thread that ends the
@@ -29,27 +24,21 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
              -t WarmSynchronizeWakesOnExit \
              -jvmArgsPrepend "--enable-native-access=ALL-UNNAMED -Ddev.raceless.readside=asymmetric"
 
-    Outcomes:
-      TERMINATED   synchronize() returned after the exit
-      STALE        synchronize() never woke: a lost wake-up (forbidden)
-      ERROR        synchronize() or exit() threw (forbidden)
+    Outcomes: inherited from SynchronizeWakesOnExit (TERMINATED; STALE, a lost wake-up, and ERROR
+    forbidden), with its state (the domain and the open section) and its actor.
  */
 @JCStressTest(Mode.Termination)
 @Description("synchronize() parked on an open section wakes when the section exits on a thread whose slot exists.")
-@Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "synchronize() returned after the exit.")
-@Outcome(id = "STALE", expect = FORBIDDEN, desc = "Lost wake-up: synchronize() still waits although the section ended.")
-@Outcome(id = "ERROR", expect = FORBIDDEN, desc = "synchronize() or exit() threw.")
 @State
-public class WarmSynchronizeWakesOnExit {
+public class WarmSynchronizeWakesOnExit extends SynchronizeWakesOnExit {
 
-    private final GraceDomain domain = new GraceDomain();
-    private final int token = domain.enter(); // the section the updater waits for
-
+    @Override
     @Actor
-    public void updater() {
-        domain.synchronize();
+    public void updater() { // jcstress reads the actors a class declares: this one is inherited as is
+        super.updater();
     }
 
+    @Override
     @Signal
     public void exit() {
         domain.exit(domain.enter()); // installs this thread's slot (an empty section)

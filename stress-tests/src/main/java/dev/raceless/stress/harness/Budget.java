@@ -10,22 +10,22 @@ import java.util.concurrent.TimeUnit;
  * @param rounds the most rounds to run
  * @param nanos  the wall-clock cap, in nanoseconds, already scaled
  */
-record Budget(long rounds, long nanos) {
+public record Budget(long rounds, long nanos) {
 
     /** The scale factor from {@code -Draceless.stress.scale}, at least a tenth. */
-    static double scale() {
+    public static double scale() {
         return Math.max(0.1, Double.parseDouble(System.getProperty("raceless.stress.scale", "1")));
     }
 
     /** {@code rounds} rounds or {@code millis} milliseconds (times the scale), whichever ends first. */
-    static Budget of(long rounds, long millis) {
+    public static Budget of(long rounds, long millis) {
         double s = scale();
         return new Budget((long) Math.min(Long.MAX_VALUE / 2.0, rounds * s),
                 TimeUnit.MILLISECONDS.toNanos((long) (millis * s)));
     }
 
     /** The deadline, on the {@link System#nanoTime()} clock, for a run starting at {@code start}. */
-    long deadline(long start) {
+    public long deadline(long start) {
         return start + nanos;
     }
 }

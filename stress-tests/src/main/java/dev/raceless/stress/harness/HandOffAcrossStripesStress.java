@@ -1,6 +1,5 @@
 package dev.raceless.stress.harness;
 
-import java.util.List;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,12 +43,12 @@ import java.util.function.Supplier;
         held (a false zero)
       - after the holder's release (the last use) the count was not DEAD with termination done
 
-    How to run (also part of StressMain):
-       $ java -cp stress-tests/target/jcstress.jar dev.raceless.stress.harness.HandOffAcrossStripesStress
-       $ java -cp ... HandOffAcrossStripesStress --broken-only     # time the catch alone
+    How to run (StressMain --check runs both variants; --only picks one):
+       $ java -cp stress-tests/target/jcstress.jar dev.raceless.stress.harness.StressMain --check --only HandOff
+       $ java -cp ... StressMain --check --only 'HandOff.*Broken'     # time the catch alone
     Exit status 0 when UseCount showed no violation and the broken counter was caught.
  */
-public final class HandOffAcrossStripesStress implements Scenario {
+public final class HandOffAcrossStripesStress implements Scenario.Bounded {
 
     static final int STRIPES = 64;
     static final int TAKER_STRIPE = 0;
@@ -237,13 +236,13 @@ public final class HandOffAcrossStripesStress implements Scenario {
     // ---------------------------------------------------------------- running rounds
 
     @Override
-    public Verdict run() throws InterruptedException {
-        Run r = new Run();
+    public Verdict check() throws InterruptedException {
+        Rounds r = new Rounds();
         return r.go();
     }
 
     /** One run: the rounds, the phaser that lines them up, and the tally. */
-    private final class Run {
+    private final class Rounds {
         final long start = System.nanoTime();
         final long deadline = budget.deadline(start);
         volatile Round current = new Round(counts.get());
@@ -338,13 +337,5 @@ public final class HandOffAcrossStripesStress implements Scenario {
                 phaser.forceTermination();
             }
         }
-    }
-
-    /** Runs both variants; with {@code --broken-only}, only the broken counter (to time its catch). */
-    public static void main(String[] args) throws InterruptedException {
-        List<Scenario> runs = List.of(args).contains("--broken-only")
-                ? List.of(onBrokenCount())
-                : List.of(onUseCount(), onBrokenCount());
-        System.exit(StressMain.runAll(runs) ? 0 : 1);
     }
 }

@@ -2,7 +2,6 @@ package dev.raceless.stress.harness;
 
 import dev.raceless.refcount.UseCount;
 
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,10 +40,10 @@ import java.util.concurrent.atomic.LongAdder;
     life does not end within 10 s of its shutdown; reopen() fails on a DEAD count; at the end the
     count does not die with no use left, or estimate() is not 0.
 
-    How to run (also part of StressMain):
-       $ java -cp stress-tests/target/jcstress.jar dev.raceless.stress.harness.ShutdownReopenChurnStress
+    How to run (also part of StressMain --check):
+       $ java -cp stress-tests/target/jcstress.jar dev.raceless.stress.harness.StressMain --check --only ShutdownReopen
  */
-public final class ShutdownReopenChurnStress implements Scenario {
+public final class ShutdownReopenChurnStress implements Scenario.Bounded {
 
     static final int STRIPES = 64;
     private static final long LIFE_TIMEOUT_SECONDS = 10;
@@ -68,11 +67,11 @@ public final class ShutdownReopenChurnStress implements Scenario {
     }
 
     @Override
-    public Verdict run() throws InterruptedException {
-        return new Run().go();
+    public Verdict check() throws InterruptedException {
+        return new Churn().go();
     }
 
-    private final class Run {
+    private final class Churn {
         final UseCount count = new UseCount(STRIPES);
         final long start = System.nanoTime();
         final long deadline = budget.deadline(start);
@@ -227,9 +226,5 @@ public final class ShutdownReopenChurnStress implements Scenario {
                 fail("the count is DEAD but estimate() is " + count.estimate() + ": a use leaked");
             }
         }
-    }
-
-    public static void main(String[] args) throws InterruptedException {
-        System.exit(StressMain.runAll(List.of(onUseCount())) ? 0 : 1);
     }
 }

@@ -1,6 +1,9 @@
 package dev.raceless.stress.torture;
 
 import dev.raceless.grace.GraceDomain;
+import dev.raceless.stress.harness.Run;
+import dev.raceless.stress.harness.Scenario;
+import dev.raceless.stress.torture.AgePipe.Node;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -31,28 +34,21 @@ import java.util.concurrent.locks.LockSupport;
  * one and a half stall thresholds (the domain must report the stall, once, and the grace period
  * must then complete); tiny timeouts.
  */
-final class GraceDomainTorture implements TortureScenario {
+public final class GraceDomainTorture implements Scenario {
     private final GraceDomain domain = new GraceDomain("torture", (a, e) -> { });
-    private volatile Node published = new Node();
-    /** Set while a reader holds its section past the stall threshold on purpose. */
-    private volatile boolean stallInjected;
+    private final AgePipe pipe = new AgePipe("grace");
     private final BlockingQueue<Object[]> handedOver = new ArrayBlockingQueue<>(64);
     private volatile boolean handOverDone;
 
-    /** The published object: age 0 published, 1 unpublished, 2 a grace period later, 3 freed. */
-    static final class Node {
-        volatile int age;
-    }
-
     @Override
     public String name() {
-        return "grace";
+        return "GraceDomainTorture";
     }
 
     @Override
-    public List<Thread> threads(Torture t) {
-        domain.reportStalls(t.stallNanos, TimeUnit.NANOSECONDS, report -> {
-            if (stallInjected) {
+    public List<Thread> threads(Run t) {
+        domain.reportStalls(t.stallNanos(), TimeUnit.NANOSECONDS, report -> {
+            if (pipe.stallInjected) {
                 t.fault("stall reported");
             } else {
                 t.error("stall nobody injected", report);
@@ -67,7 +63,8 @@ final class GraceDomainTorture implements TortureScenario {
         threads.add(new Thread(() -> exiter(t), "torture-grace-exiter"));
         threads.add(new Thread(() -> synchronizer(t), "torture-grace-synchronizer"));
         threads.add(new Thread(() -> deferrer(t), "torture-grace-deferrer"));
-        threads.add(new Thread(() -> progressMonitor(t), "torture-grace-progress"));
+        threads.add(new Thread(() -> pipe.monitorProgress(t, domain::gracePeriodsCompleted, domain),
+                "torture-grace-progress"));
         Thread virtual = unstartedVirtual(() -> localReader(t, "virtual reader"));
         if (virtual != null) {
             threads.add(virtual);
@@ -76,8 +73,8 @@ final class GraceDomainTorture implements TortureScenario {
     }
 
     /** Reads the published object inside a section and checks its age; returns it. */
-    private Node readChecked(Torture t, String who) {
-        Node n = published;
+    private Node readChecked(Run t, String who) {
+        Node n = pipe.published();
         int age = n.age;
         t.op("grace reader saw age " + age);
         if (age >= 2) {
@@ -86,14 +83,14 @@ final class GraceDomainTorture implements TortureScenario {
         return n;
     }
 
-    private void recheck(Torture t, Node n, String who) {
+    private void recheck(Run t, Node n, String who) {
         int age = n.age;
         if (age >= 2) {
             t.error("grace period ran under a reader", who + " saw age " + age + " at the end of its section");
         }
     }
 
-    private void localReader(Torture t, String who) {
+    private void localReader(Run t, String who) {
         GraceDomain.Local local = domain.local();
         while (t.running()) {
             int token = local.enter();
@@ -107,29 +104,32 @@ final class GraceDomainTorture implements TortureScenario {
         }
     }
 
-    private void blockingReader(Torture t) {
+    private void blockingReader(Run t) {
         long round = 0;
-        long nextStallAt = System.nanoTime() + 5 * t.stallNanos;
+        long nextStallAt = System.nanoTime() + 5 * t.stallNanos();
         while (t.running()) {
             round++;
             int token = domain.enter();
             Node n = readChecked(t, "blocking reader");
-            if (System.nanoTime() - nextStallAt > 0) { // fault: hold the section past the stall threshold
-                nextStallAt = System.nanoTime() + 10 * t.stallNanos;
-                stallInjected = true;
+            boolean stalled = System.nanoTime() - nextStallAt > 0;
+            if (stalled) { // fault: hold the section past the stall threshold
+                nextStallAt = System.nanoTime() + 10 * t.stallNanos();
+                pipe.stallInjected = true;
                 t.fault("reader held its section past the stall threshold");
-                LockSupport.parkNanos(t.stallNanos + t.stallNanos / 2);
+                LockSupport.parkNanos(t.stallNanos() + t.stallNanos() / 2);
             } else if (round % 16 == 0) {
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(50_000)); // readers may block
             }
             recheck(t, n, "blocking reader");
             domain.exit(token);
-            stallInjected = false;
+            if (stalled) {
+                pipe.endInjectedStall(domain::synchronize);
+            }
             t.op("grace section");
         }
     }
 
-    private void handOverReader(Torture t) {
+    private void handOverReader(Run t) {
         try {
             handOver(t);
         } finally {
@@ -137,7 +137,7 @@ final class GraceDomainTorture implements TortureScenario {
         }
     }
 
-    private void handOver(Torture t) {
+    private void handOver(Run t) {
         while (t.running()) {
             int token = domain.enter();
             Node n = readChecked(t, "hand-over reader");
@@ -152,7 +152,7 @@ final class GraceDomainTorture implements TortureScenario {
         }
     }
 
-    private void exiter(Torture t) {
+    private void exiter(Run t) {
         while (!handOverDone || !handedOver.isEmpty()) {
             Object[] handed;
             try {
@@ -168,94 +168,27 @@ final class GraceDomainTorture implements TortureScenario {
         }
     }
 
-    /** Replaces the published object; the old one is 1 (unpublished) on return. */
-    private Node unpublish() {
-        Node old = published;
-        published = new Node();
-        old.age = 1;
-        return old;
+    private void synchronizer(Run t) {
+        pipe.synchronizeAndFree(t, 0, random -> {
+            domain.synchronize();
+            return "grace synchronize";
+        }, random -> { // no progress guarantee: retried until a moment with no section open
+            while (!domain.trySynchronize()) {
+                t.op("grace trySynchronize false");
+                Thread.onSpinWait();
+            }
+            return "grace trySynchronize until true";
+        }, random -> {
+            while (!domain.synchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
+                t.fault("tiny synchronize timeout");
+            }
+            return "grace timed synchronize until true";
+        });
     }
 
-    private void synchronizer(Torture t) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (t.running()) {
-            Node old = unpublish();
-            long start = System.nanoTime();
-            String kind;
-            switch (random.nextInt(3)) {
-                case 0 -> {
-                    domain.synchronize();
-                    kind = "grace synchronize";
-                }
-                case 1 -> { // no progress guarantee: retried until a moment with no section open
-                    while (!domain.trySynchronize()) {
-                        t.op("grace trySynchronize false");
-                        Thread.onSpinWait();
-                    }
-                    kind = "grace trySynchronize until true";
-                }
-                default -> {
-                    try {
-                        while (!domain.synchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
-                            t.fault("tiny synchronize timeout");
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    kind = "grace timed synchronize until true";
-                }
-            }
-            t.latency(kind, System.nanoTime() - start);
-            old.age = 2;
-            old.age = 3; // freed
-            t.op("grace period");
-        }
-    }
-
-    private void deferrer(Torture t) {
-        long round = 0;
-        while (t.running()) {
-            round++;
-            Node old = unpublish();
-            domain.callAfterGrace(() -> {
-                old.age = 2;
-                old.age = 3;
-            });
-            t.op("grace deferred free");
-            if (round % 64 == 0) {
-                long start = System.nanoTime();
-                domain.barrier();
-                t.latency("grace barrier", System.nanoTime() - start);
-                if (old.age != 3) {
-                    t.error("deferred action lost", "barrier() returned before the free queued before it ran");
-                }
-            } else {
-                LockSupport.parkNanos(20_000);
-            }
-        }
+    private void deferrer(Run t) {
+        pipe.deferFrees(t, domain::callAfterGrace, domain::barrier);
         domain.barrier();
-    }
-
-    /**
-     * Forward progress: the count of completed grace periods must move at least once a second
-     * unless an injected stall holds it (rcutorture's "grace periods per second never zero").
-     */
-    private void progressMonitor(Torture t) {
-        long last = domain.gracePeriodsCompleted();
-        long lastMoved = System.nanoTime();
-        while (t.running()) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            long now = System.nanoTime();
-            long gp = domain.gracePeriodsCompleted();
-            if (gp != last || stallInjected) {
-                last = gp;
-                lastMoved = now;
-            } else if (now - lastMoved > TimeUnit.SECONDS.toNanos(1)) {
-                t.error("no forward progress", "no grace period completed for "
-                        + TimeUnit.NANOSECONDS.toMillis(now - lastMoved) + " ms, no stall injected: " + domain);
-                lastMoved = now; // one error per lost second
-            }
-        }
     }
 
     /** A virtual thread (JDK 21+, reached reflectively: this module compiles for release 17), or null. */

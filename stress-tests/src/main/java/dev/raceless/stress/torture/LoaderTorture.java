@@ -6,6 +6,8 @@ import dev.raceless.loader.LoadException;
 import dev.raceless.loader.ModuleLoader;
 import dev.raceless.loader.ReloadResult;
 import dev.raceless.loader.UnloadResult;
+import dev.raceless.stress.harness.Run;
+import dev.raceless.stress.harness.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * dies holding a handle (the next blocking unload must be reported as stalled after the
  * threshold, never hang; the run then releases that use on the dead thread's behalf).
  */
-final class LoaderTorture implements TortureScenario {
+public final class LoaderTorture implements Scenario {
     private static final String[] KEYS = {"a", "b", "c"};
 
     /** One instance: the generation of its key it was made as, and what has happened to it. */
@@ -60,9 +62,9 @@ final class LoaderTorture implements TortureScenario {
     private final AtomicInteger callersLeft = new AtomicInteger(2);
     /** The handle a dead thread holds, until rescued; written by the unloader thread, read by stall reports. */
     private volatile ModuleLoader.Handle<Instance> dead;
-    private volatile Torture torture;
+    private volatile Run torture;
 
-    LoaderTorture() {
+    public LoaderTorture() {
         Lifecycle<Instance> lifecycle = new Lifecycle<>() {
             @Override
             public void destroy(Instance m) {
@@ -104,13 +106,13 @@ final class LoaderTorture implements TortureScenario {
 
     @Override
     public String name() {
-        return "loader";
+        return "LoaderTorture";
     }
 
     @Override
-    public List<Thread> threads(Torture t) {
+    public List<Thread> threads(Run t) {
         torture = t;
-        loader.reportStalls(t.stallNanos, TimeUnit.NANOSECONDS, report -> {
+        loader.reportStalls(t.stallNanos(), TimeUnit.NANOSECONDS, report -> {
             System.out.println("stall: " + report);
             if (dead == null) {
                 t.error("stall nobody injected", report);
@@ -126,7 +128,7 @@ final class LoaderTorture implements TortureScenario {
         return threads;
     }
 
-    private void caller(Torture t) {
+    private void caller(Run t) {
         try {
             while (t.running()) {
                 int k = ThreadLocalRandom.current().nextInt(KEYS.length);
@@ -161,7 +163,7 @@ final class LoaderTorture implements TortureScenario {
         }
     }
 
-    private void unloader(Torture t) {
+    private void unloader(Run t) {
         long round = 0;
         try {
             while (t.running()) {
@@ -230,7 +232,7 @@ final class LoaderTorture implements TortureScenario {
     }
 
     /** After a reload returned: the instance it installed is the oldest any later request may get. */
-    private void reloaded(Torture t, int k, ReloadResult r) {
+    private void reloaded(Run t, int k, ReloadResult r) {
         t.op("loader reload " + r);
         if (r == ReloadResult.BUSY) {
             return;
@@ -247,7 +249,7 @@ final class LoaderTorture implements TortureScenario {
         }
     }
 
-    private void injectDeadHolder(Torture t, String key) {
+    private void injectDeadHolder(Run t, String key) {
         ModuleLoader.Handle<?>[] taken = new ModuleLoader.Handle<?>[1];
         Thread holder = new Thread(() -> {
             try {
@@ -275,10 +277,10 @@ final class LoaderTorture implements TortureScenario {
      * Waits for a blocking unload; past the stall threshold, if a dead thread holds a handle, that
      * stall was injected: release its use on its behalf and wait again. Otherwise it is an error.
      */
-    private UnloadResult await(Torture t, CompletableFuture<UnloadResult> f, String key) {
+    private UnloadResult await(Run t, CompletableFuture<UnloadResult> f, String key) {
         for (int attempt = 0;; attempt++) {
             try {
-                UnloadResult r = f.get(t.stallNanos + t.stallNanos / 2, TimeUnit.NANOSECONDS);
+                UnloadResult r = f.get(t.stallNanos() + t.stallNanos() / 2, TimeUnit.NANOSECONDS);
                 if (dead != null) {
                     t.error("injected stall not reported", "unload of " + key + " returned " + r
                             + " while a dead thread held a handle");

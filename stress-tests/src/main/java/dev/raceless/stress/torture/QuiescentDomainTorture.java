@@ -2,6 +2,9 @@ package dev.raceless.stress.torture;
 
 import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.grace.QuiescentExecutor;
+import dev.raceless.stress.harness.Run;
+import dev.raceless.stress.harness.Scenario;
+import dev.raceless.stress.torture.AgePipe.Node;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,19 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * injected stall that was not reported; no grace period for a second while no stall is injected;
  * a deferred free not run when a later {@code barrier()} returns.
  */
-final class QuiescentDomainTorture implements TortureScenario {
+public final class QuiescentDomainTorture implements Scenario {
     private final QuiescentDomain domain = new QuiescentDomain("torture-qsbr", (a, e) -> { });
     private QuiescentExecutor pool;
-    private volatile Node published = new Node();
-    /** Set while the stalling reader holds its reads past the threshold on purpose. */
-    private volatile boolean stallInjected;
+    private final AgePipe pipe = new AgePipe("qsbr");
     /** Stall reports that named the stalling reader. */
     private final AtomicLong stallsNamed = new AtomicLong();
-
-    /** The published object: age 0 published, 1 unpublished, 2 a grace period later, 3 freed. */
-    static final class Node {
-        volatile int age;
-    }
 
     /** What a task throws on purpose (it ends the task's worker); anything else uncaught is an error. */
     static final class InjectedFailure extends RuntimeException {
@@ -57,13 +53,13 @@ final class QuiescentDomainTorture implements TortureScenario {
 
     @Override
     public String name() {
-        return "qsbr";
+        return "QuiescentDomainTorture";
     }
 
     @Override
-    public List<Thread> threads(Torture t) {
-        domain.reportStalls(t.stallNanos, TimeUnit.NANOSECONDS, report -> {
-            if (!stallInjected) {
+    public List<Thread> threads(Run t) {
+        domain.reportStalls(t.stallNanos(), TimeUnit.NANOSECONDS, report -> {
+            if (!pipe.stallInjected) {
                 t.error("qsbr stall nobody injected", report);
             } else if (report.contains("torture-qsbr-stalling-reader")) {
                 stallsNamed.incrementAndGet();
@@ -89,11 +85,12 @@ final class QuiescentDomainTorture implements TortureScenario {
         threads.add(new Thread(() -> dyingReaders(t), "torture-qsbr-dying-readers"));
         threads.add(new Thread(() -> synchronizer(t), "torture-qsbr-synchronizer"));
         threads.add(new Thread(() -> deferrer(t), "torture-qsbr-deferrer"));
-        threads.add(new Thread(() -> progressMonitor(t), "torture-qsbr-progress"));
+        threads.add(new Thread(() -> pipe.monitorProgress(t, domain::gracePeriodsCompleted, domain),
+                "torture-qsbr-progress"));
         return threads;
     }
 
-    private void check(Torture t, Node n, String who) {
+    private void check(Run t, Node n, String who) {
         int age = n.age;
         t.op("qsbr reader saw age " + age);
         if (age >= 2) {
@@ -102,8 +99,8 @@ final class QuiescentDomainTorture implements TortureScenario {
     }
 
     /** A read section: read, work a little, read the same object again. */
-    private void read(Torture t, String who) {
-        Node n = published;
+    private void read(Run t, String who) {
+        Node n = pipe.published();
         check(t, n, who);
         for (int i = ThreadLocalRandom.current().nextInt(64); i > 0; i--) {
             Thread.onSpinWait();
@@ -111,7 +108,7 @@ final class QuiescentDomainTorture implements TortureScenario {
         check(t, n, who);
     }
 
-    private void submitter(Torture t) {
+    private void submitter(Run t) {
         long round = 0;
         try {
             while (t.running()) {
@@ -135,7 +132,7 @@ final class QuiescentDomainTorture implements TortureScenario {
         }
     }
 
-    private void task(Torture t, long round) {
+    private void task(Run t, long round) {
         read(t, "pool task");
         t.op("qsbr pool task");
         if (round % 64 == 0) {
@@ -143,35 +140,35 @@ final class QuiescentDomainTorture implements TortureScenario {
             throw new InjectedFailure();
         }
         if (round % 256 == 1) {
-            Node old = unpublish();
+            Node old = pipe.unpublish();
             domain.synchronize(); // from inside the pool: the worker goes offline for the wait
-            free(old);
+            AgePipe.free(old);
             t.op("qsbr synchronize from a pool task");
         }
     }
 
-    private void stallingReader(Torture t) {
+    private void stallingReader(Run t) {
         QuiescentDomain.Reader r = domain.register();
-        long nextStallAt = System.nanoTime() + 5 * t.stallNanos;
+        long nextStallAt = System.nanoTime() + 5 * t.stallNanos();
         long round = 0;
         try {
             while (t.running()) {
                 round++;
                 read(t, "stalling reader");
                 if (System.nanoTime() - nextStallAt > 0) { // fault: hold the reads, report nothing
-                    Node held = published;
+                    Node held = pipe.published();
                     long named = stallsNamed.get();
-                    stallInjected = true;
+                    pipe.stallInjected = true;
                     t.fault("qsbr reader held its reads past the stall threshold");
-                    LockSupport.parkNanos(2 * t.stallNanos);
+                    LockSupport.parkNanos(2 * t.stallNanos());
                     check(t, held, "stalling reader after its stall");
                     if (stallsNamed.get() == named) {
                         t.error("qsbr injected stall not reported", "no stall report named the reader that "
                                 + "held its reads for twice the threshold: " + domain);
                     }
                     r.quiescent();
-                    stallInjected = false;
-                    nextStallAt = System.nanoTime() + 10 * t.stallNanos;
+                    pipe.endInjectedStall(domain::synchronize); // offline for the wait, as a pool task's
+                    nextStallAt = System.nanoTime() + 10 * t.stallNanos();
                 } else if (round % 32 == 0) {
                     r.quiescent();
                     r.offline();
@@ -186,7 +183,7 @@ final class QuiescentDomainTorture implements TortureScenario {
         }
     }
 
-    private void dyingReaders(Torture t) {
+    private void dyingReaders(Run t) {
         long round = 0;
         while (t.running()) {
             round++;
@@ -213,96 +210,32 @@ final class QuiescentDomainTorture implements TortureScenario {
         }
     }
 
-    private Node unpublish() {
-        Node old = published;
-        published = new Node();
-        old.age = 1;
-        return old;
-    }
-
-    private static void free(Node old) {
-        old.age = 2;
-        old.age = 3;
-    }
-
-    private void synchronizer(Torture t) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (t.running()) {
-            Node old = unpublish();
-            long start = System.nanoTime();
-            String kind;
-            switch (random.nextInt(3)) {
-                case 0 -> {
+    private void synchronizer(Run t) {
+        pipe.synchronizeAndFree(t, 20_000, random -> {
+            domain.synchronize();
+            return "qsbr synchronize";
+        }, random -> { // succeeds only with nobody online: a few tries, then wait
+            int tries = 0;
+            while (!domain.trySynchronize()) {
+                t.op("qsbr trySynchronize false");
+                if (++tries == 64) {
                     domain.synchronize();
-                    kind = "qsbr synchronize";
+                    break;
                 }
-                case 1 -> { // succeeds only with nobody online: a few tries, then wait
-                    int tries = 0;
-                    while (!domain.trySynchronize()) {
-                        t.op("qsbr trySynchronize false");
-                        if (++tries == 64) {
-                            domain.synchronize();
-                            break;
-                        }
-                        Thread.onSpinWait();
-                    }
-                    kind = "qsbr trySynchronize, then synchronize";
-                }
-                default -> {
-                    try {
-                        while (!domain.trySynchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
-                            t.fault("qsbr tiny trySynchronize timeout");
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    kind = "qsbr timed trySynchronize until true";
-                }
+                Thread.onSpinWait();
             }
-            t.latency(kind, System.nanoTime() - start);
-            free(old);
-            t.op("qsbr grace period");
-            LockSupport.parkNanos(random.nextInt(20_000));
-        }
+            return "qsbr trySynchronize, then synchronize";
+        }, random -> {
+            while (!domain.trySynchronize(random.nextInt(20), TimeUnit.MICROSECONDS)) {
+                t.fault("qsbr tiny trySynchronize timeout");
+            }
+            return "qsbr timed trySynchronize until true";
+        });
     }
 
-    private void deferrer(Torture t) {
-        long round = 0;
-        while (t.running()) {
-            round++;
-            Node old = unpublish();
-            domain.callAfterGrace(() -> free(old));
-            t.op("qsbr deferred free");
-            if (round % 64 == 0) {
-                long start = System.nanoTime();
-                domain.barrier();
-                t.latency("qsbr barrier", System.nanoTime() - start);
-                if (old.age != 3) {
-                    t.error("qsbr deferred action lost", "barrier() returned before the free queued before it ran");
-                }
-            } else {
-                LockSupport.parkNanos(20_000);
-            }
-        }
+    private void deferrer(Run t) {
+        pipe.deferFrees(t, domain::callAfterGrace, domain::barrier);
         domain.close();
     }
 
-    /** Forward progress: grace periods complete at least once a second unless a stall is injected. */
-    private void progressMonitor(Torture t) {
-        long last = domain.gracePeriodsCompleted();
-        long lastMoved = System.nanoTime();
-        while (t.running()) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            long now = System.nanoTime();
-            long gp = domain.gracePeriodsCompleted();
-            if (gp != last || stallInjected) {
-                last = gp;
-                lastMoved = now;
-            } else if (now - lastMoved > TimeUnit.SECONDS.toNanos(1)) {
-                t.error("qsbr no forward progress", "no grace period completed for "
-                        + TimeUnit.NANOSECONDS.toMillis(now - lastMoved) + " ms, no stall injected: " + domain);
-                lastMoved = now;
-            }
-        }
-    }
 }

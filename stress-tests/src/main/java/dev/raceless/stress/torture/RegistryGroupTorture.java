@@ -4,6 +4,8 @@ import dev.raceless.registry.DeregisterResult;
 import dev.raceless.registry.Registration;
 import dev.raceless.registry.RegistrationGroup;
 import dev.raceless.registry.Registry;
+import dev.raceless.stress.harness.Run;
+import dev.raceless.stress.harness.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then be reported as stalled after the threshold (never hang), and the run releases that use on
  * the dead thread's behalf to go on.
  */
-final class RegistryGroupTorture implements TortureScenario {
+public final class RegistryGroupTorture implements Scenario {
     private static final int MEMBERS = 4;
 
     /** One module's services: a call checks, on entry and exit, that no DEREGISTERED was reported. */
@@ -48,11 +50,11 @@ final class RegistryGroupTorture implements TortureScenario {
 
     @Override
     public String name() {
-        return "registry";
+        return "RegistryGroupTorture";
     }
 
     @Override
-    public List<Thread> threads(Torture t) {
+    public List<Thread> threads(Run t) {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             threads.add(new Thread(() -> callers(t), "torture-registry-caller-" + i));
@@ -61,7 +63,7 @@ final class RegistryGroupTorture implements TortureScenario {
         return threads;
     }
 
-    private void callers(Torture t) {
+    private void callers(Run t) {
         while (t.running()) {
             for (Registry<Service> registry : registries) {
                 registry.forEach(s -> {
@@ -79,7 +81,7 @@ final class RegistryGroupTorture implements TortureScenario {
         }
     }
 
-    private void deregisterer(Torture t) {
+    private void deregisterer(Run t) {
         long round = 0;
         while (t.running()) {
             round++;
@@ -181,7 +183,7 @@ final class RegistryGroupTorture implements TortureScenario {
         }
     }
 
-    private static void report(Torture t, Registration<Service> r) {
+    private static void report(Run t, Registration<Service> r) {
         Service s = r.service();
         s.deregistered = true;
         if (s.reports.incrementAndGet() > 1) {
@@ -194,10 +196,10 @@ final class RegistryGroupTorture implements TortureScenario {
      * holding a use of {@code dead}, that stall was injected: release its use on its behalf (a
      * release from another thread is legal) and wait again. Otherwise the stall is an error.
      */
-    private DeregisterResult await(Torture t, CompletableFuture<DeregisterResult> f, String what) {
+    private DeregisterResult await(Run t, CompletableFuture<DeregisterResult> f, String what) {
         for (int attempt = 0;; attempt++) {
             try {
-                return f.get(t.stallNanos, TimeUnit.NANOSECONDS);
+                return f.get(t.stallNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (dead != null && !dead.isDeregistered() && !dead.isRegistered()) {
                     System.out.println("stall: " + what + " waits for " + dead

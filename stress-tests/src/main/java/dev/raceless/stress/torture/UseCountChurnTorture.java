@@ -1,6 +1,8 @@
 package dev.raceless.stress.torture;
 
 import dev.raceless.refcount.UseCount;
+import dev.raceless.stress.harness.Run;
+import dev.raceless.stress.harness.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +22,18 @@ import java.util.concurrent.TimeUnit;
  * the run releases that use on its behalf); interrupts of a thread parked in
  * {@code awaitTermination()}; tiny timeouts.
  */
-final class UseCountChurnTorture implements TortureScenario {
+public final class UseCountChurnTorture implements Scenario {
     private final UseCount uses = new UseCount();
     /** Set by the churn thread once a life is finished, cleared before the next life opens. */
     private volatile boolean freed;
 
     @Override
     public String name() {
-        return "usecount";
+        return "UseCountChurnTorture";
     }
 
     @Override
-    public List<Thread> threads(Torture t) {
+    public List<Thread> threads(Run t) {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             threads.add(new Thread(() -> caller(t), "torture-usecount-caller-" + i));
@@ -40,7 +42,7 @@ final class UseCountChurnTorture implements TortureScenario {
         return threads;
     }
 
-    private void caller(Torture t) {
+    private void caller(Run t) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (t.running()) {
             if (!uses.tryAcquire()) {
@@ -69,7 +71,7 @@ final class UseCountChurnTorture implements TortureScenario {
         }
     }
 
-    private void churn(Torture t) {
+    private void churn(Run t) {
         long round = 0;
         while (t.running()) {
             round++;
@@ -136,9 +138,9 @@ final class UseCountChurnTorture implements TortureScenario {
     }
 
     /** Waits for DEAD; past the stall threshold reports a stall, rescues an injected one, else errs. */
-    private void finish(Torture t, Thread dead, long start) {
+    private void finish(Run t, Thread dead, long start) {
         for (int attempt = 0;; attempt++) {
-            if (awaitQuietly(t, t.stallNanos, TimeUnit.NANOSECONDS)) {
+            if (awaitQuietly(t, t.stallNanos(), TimeUnit.NANOSECONDS)) {
                 t.latency("usecount shutdown to DEAD", System.nanoTime() - start);
                 return;
             }
@@ -156,7 +158,7 @@ final class UseCountChurnTorture implements TortureScenario {
         }
     }
 
-    private void interruptAWaiter(Torture t) {
+    private void interruptAWaiter(Run t) {
         Thread waiter = new Thread(() -> {
             try {
                 uses.awaitTermination();
@@ -168,7 +170,7 @@ final class UseCountChurnTorture implements TortureScenario {
         waiter.interrupt();
         t.fault("waiter interrupted");
         try {
-            waiter.join(TimeUnit.NANOSECONDS.toMillis(t.stallNanos) + 1);
+            waiter.join(TimeUnit.NANOSECONDS.toMillis(t.stallNanos()) + 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -177,7 +179,7 @@ final class UseCountChurnTorture implements TortureScenario {
         }
     }
 
-    private boolean awaitQuietly(Torture t, long timeout, TimeUnit unit) {
+    private boolean awaitQuietly(Run t, long timeout, TimeUnit unit) {
         try {
             return uses.awaitTermination(timeout, unit);
         } catch (InterruptedException e) {
