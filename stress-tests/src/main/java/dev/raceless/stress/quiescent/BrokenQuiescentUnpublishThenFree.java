@@ -51,7 +51,7 @@ public class BrokenQuiescentUnpublishThenFree extends UnpublishThenFreeRace {
         QuiescentDomain.Reader rd = READERS.offlineReader();
         rd.online();
         raiseReady();
-        reportDuringUse(rd, read(r), r);
+        reportDuringUse(rd, read(r), r, Obj.USE_READS);
         rd.offline();
     }
 
@@ -61,10 +61,13 @@ public class BrokenQuiescentUnpublishThenFree extends UnpublishThenFreeRace {
         unpublishThenFree(READERS.domain());
     }
 
-    /** The broken reader's use: a quiescent state before each look at the object (wrong: it is in use). */
-    static void reportDuringUse(QuiescentDomain.Reader rd, Obj o, II_Result r) {
+    /**
+     * The broken reader's use: {@code looks} looks at the object, each after a quiescent state
+     * (wrong: the object is in use).
+     */
+    static void reportDuringUse(QuiescentDomain.Reader rd, Obj o, II_Result r, int looks) {
         if (o != null) {
-            for (int i = 0; i < Obj.USE_READS && r.r2 == 0; i++) {
+            for (int i = 0; i < looks && r.r2 == 0; i++) {
                 rd.quiescent(); // wrong: o is still in use
                 r.r2 = o.freedNow();
                 Thread.onSpinWait();
