@@ -38,17 +38,22 @@ import java.util.concurrent.locks.StampedLock;
  * What does a reader of a published, read-mostly table pay under each protection, while one
  * updater replaces the table now and then and frees the old one once no reader can hold it?
  *
- * <p>The table is an immutable {@code int[]} behind a volatile reference; a reader op looks up one
- * entry and returns it. The updater op replaces the table, waits until the old one is
- * unreachable to readers (a grace period, or a write lock), marks it freed, and pauses
+ * <p>The table is an immutable {@code int[]} behind a volatile reference. A reader op makes
+ * {@value #READS} lookups in a loop, each a volatile read of the reference and one entry, and
+ * returns their sum; every reader has that loop, with its protection around each lookup (or, for
+ * the quiescent domain, a report every {@code readsPerQuiescent} lookups), and the score is per
+ * lookup ({@code @OperationsPerInvocation}). The updater op replaces the table, waits until the
+ * old one is unreachable to readers (a grace period, or a write lock), marks it freed, and pauses
  * {@code updatePauseMicros} so that updates stay rare. Each protection is one {@code @Group}: the
  * reader's score is the question, the updater's score says how long a replacement takes (pause
  * included).
  *
  * <ul>
  * <li>{@code unprotected}: the volatile read alone, no reclamation at all: the floor.</li>
- * <li>{@code qsbr}: {@link QuiescentDomain}: the read, then {@code quiescent()} once per op (as a
- *     pool reports once per task); the updater calls {@code synchronize()}.</li>
+ * <li>{@code qsbr}: {@link QuiescentDomain}: lookups with no call at all, and a
+ *     {@code quiescent()} after every {@code readsPerQuiescent} of them, as a pool worker reports
+ *     once per task ({@link QsbrReporting}: 64 by default, a task that makes 64 lookups; 1 prices a
+ *     report per lookup); the updater calls {@code synchronize()}.</li>
  * <li>{@code grace} and {@code graceLocal}: a {@link GraceDomain} section ({@code enter()}/
  *     {@code exit()}, through the domain and through the thread's {@code Local}).</li>
  * <li>{@code stamped}: {@code StampedLock} optimistic read with a read-lock fallback; the updater
@@ -72,6 +77,8 @@ public class ReadMostlyBenchmark {
 
     /** Entries of a table (a power of two). */
     static final int SIZE = 1024;
+    /** Lookups per reader op, in every group: scores are per lookup. */
+    static final int READS = 64;
 
     /** The published object: immutable once published; {@code freed} is set after its grace period. */
     static final class Table {
@@ -133,10 +140,26 @@ public class ReadMostlyBenchmark {
         public void offline() {
             qsbr.offline(); // between iterations this thread reads nothing: no grace period waits for it
         }
+    }
 
-        int nextKey() {
-            return key = (key + 1) & (SIZE - 1);
+    /** How often the quiescent reader reports: once per {@code readsPerQuiescent} lookups. */
+    @State(Scope.Thread)
+    public static class QsbrReporting {
+        /** Lookups between two quiescent() reports; divides {@value ReadMostlyBenchmark#READS}. */
+        @Param("64")
+        public int readsPerQuiescent;
+
+        @Setup(Level.Trial)
+        public void check() {
+            if (readsPerQuiescent <= 0 || READS % readsPerQuiescent != 0) {
+                throw new IllegalArgumentException("readsPerQuiescent=" + readsPerQuiescent + " must divide "
+                        + READS + ", the lookups of one op");
+            }
         }
+    }
+
+    static int next(int key) {
+        return (key + 1) & (SIZE - 1);
     }
 
     private Table replace() {
@@ -154,8 +177,16 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("unprotected")
     @GroupThreads(1)
+    @OperationsPerInvocation(READS)
     public int unprotectedRead(Reader r) {
-        return published.values[r.nextKey()];
+        int k = r.key;
+        int sum = 0;
+        for (int i = 0; i < READS; i++) {
+            k = next(k);
+            sum += published.values[k];
+        }
+        r.key = k;
+        return sum;
     }
 
     @Benchmark
@@ -171,10 +202,29 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("qsbr")
     @GroupThreads(1)
-    public int qsbrRead(Reader r) {
-        int v = published.values[r.nextKey()]; // no call, no fence
-        r.qsbr.quiescent();                     // once per op, as a pool reports once per task
-        return v;
+    @OperationsPerInvocation(READS)
+    public int qsbrRead(Reader r, QsbrReporting reporting) {
+        QuiescentDomain.Reader q = r.qsbr;
+        int n = reporting.readsPerQuiescent;
+        int k = r.key;
+        int sum = 0;
+        if (n == READS) { // the default: unprotectedRead's loop, then one report, as a task of READS lookups
+            for (int i = 0; i < READS; i++) {
+                k = next(k);
+                sum += published.values[k]; // a reader section: no call, no fence
+            }
+            q.quiescent();
+        } else {
+            for (int i = 0; i < READS; i += n) {
+                for (int j = 0; j < n; j++) {
+                    k = next(k);
+                    sum += published.values[k];
+                }
+                q.quiescent(); // once per n lookups
+            }
+        }
+        r.key = k;
+        return sum;
     }
 
     @Benchmark
@@ -199,12 +249,19 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("grace")
     @GroupThreads(1)
+    @OperationsPerInvocation(READS)
     public int graceRead(Reader r) {
         GraceDomain d = grace;
-        int token = d.enter();
-        int v = published.values[r.nextKey()];
-        d.exit(token);
-        return v;
+        int k = r.key;
+        int sum = 0;
+        for (int i = 0; i < READS; i++) {
+            k = next(k);
+            int token = d.enter();
+            sum += published.values[k];
+            d.exit(token);
+        }
+        r.key = k;
+        return sum;
     }
 
     @Benchmark
@@ -220,12 +277,19 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("graceLocal")
     @GroupThreads(1)
+    @OperationsPerInvocation(READS)
     public int graceLocalRead(Reader r) {
         GraceDomain.Local l = r.local;
-        int token = l.enter();
-        int v = published.values[r.nextKey()];
-        l.exit(token);
-        return v;
+        int k = r.key;
+        int sum = 0;
+        for (int i = 0; i < READS; i++) {
+            k = next(k);
+            int token = l.enter();
+            sum += published.values[k];
+            l.exit(token);
+        }
+        r.key = k;
+        return sum;
     }
 
     @Benchmark
@@ -240,20 +304,27 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("stamped")
     @GroupThreads(1)
+    @OperationsPerInvocation(READS)
     public int stampedRead(Reader r) {
         StampedLock l = stampedLock;
-        int k = r.nextKey();
-        long stamp = l.tryOptimisticRead();
-        int v = published.values[k];
-        if (!l.validate(stamp)) {
-            stamp = l.readLock();
-            try {
-                v = published.values[k];
-            } finally {
-                l.unlockRead(stamp);
+        int k = r.key;
+        int sum = 0;
+        for (int i = 0; i < READS; i++) {
+            k = next(k);
+            long stamp = l.tryOptimisticRead();
+            int v = published.values[k];
+            if (!l.validate(stamp)) {
+                stamp = l.readLock();
+                try {
+                    v = published.values[k];
+                } finally {
+                    l.unlockRead(stamp);
+                }
             }
+            sum += v;
         }
-        return v;
+        r.key = k;
+        return sum;
     }
 
     @Benchmark
@@ -276,14 +347,22 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("rwLock")
     @GroupThreads(1)
+    @OperationsPerInvocation(READS)
     public int rwLockRead(Reader r) {
         ReentrantReadWriteLock.ReadLock l = rwLock.readLock();
-        l.lock();
-        try {
-            return published.values[r.nextKey()];
-        } finally {
-            l.unlock();
+        int k = r.key;
+        int sum = 0;
+        for (int i = 0; i < READS; i++) {
+            k = next(k);
+            l.lock();
+            try {
+                sum += published.values[k];
+            } finally {
+                l.unlock();
+            }
         }
+        r.key = k;
+        return sum;
     }
 
     @Benchmark
@@ -345,7 +424,8 @@ public class ReadMostlyBenchmark {
      * What does a short task cost through a {@link QuiescentExecutor} (2 workers that report
      * between tasks) against the same task on a plain {@link ThreadPoolExecutor}? A batch of
      * tasks is queued and awaited; the score is per task. {@code task} runs the task body inline:
-     * set {@code taskTokens} so that it scores about 1 µs on the machine.
+     * the default {@code taskTokens} makes it about 1 µs on a current x86 core; check its score and
+     * set {@code -p taskTokens} for the machine.
      */
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -357,8 +437,8 @@ public class ReadMostlyBenchmark {
     public static class PoolTask {
         static final int BATCH = 64;
 
-        /** Blackhole.consumeCPU tokens of one task. */
-        @Param("300")
+        /** Blackhole.consumeCPU tokens of one task: about 1 µs (see {@code task}). */
+        @Param("600")
         public int taskTokens;
 
         QuiescentDomain domain;
@@ -493,8 +573,10 @@ public class ReadMostlyBenchmark {
      *
      * Both read sides: run once on JDK 17 (FENCED) and once on JDK 22+ with
      * --enable-native-access=ALL-UNNAMED (-jvmArgsAppend), which the library takes as ASYMMETRIC.
-     * Read the reader scores as ratios to unprotectedRead inside one run (one -tg); B/op is
-     * gc.alloc.rate.norm and is 0 for every reader. Check PoolTask.task near 1 µs and
+     * Read the reader scores (ns per lookup) as ratios to unprotectedRead inside one run (one -tg);
+     * B/op is gc.alloc.rate.norm and is 0 for every reader. qsbrRead reports once per 64 lookups;
+     * add -p readsPerQuiescent=1,64 for a report per lookup too (the price of quiescent() itself
+     * is QuiescentCost). Check PoolTask.task near 1 µs and
      * SynchronizeLatency's tasks near 10 µs first (taskTokens), and say how many CPUs ran the
      * workers next to the benchmark thread.
      */

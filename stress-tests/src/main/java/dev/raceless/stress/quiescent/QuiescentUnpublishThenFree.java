@@ -3,12 +3,12 @@ package dev.raceless.stress.quiescent;
 import dev.raceless.grace.QuiescentDomain;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
@@ -18,12 +18,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     found, and reports quiescent() (then goes offline, so that no grace period of a later state
     waits on the harness). The updater clears the pointer, calls synchronize() and frees.
 
-    The rule (QuiescentDomain's notes, "Quiescent state"): the grace period waits for a report of
+    The claim (docs/quiescent-domain.md, "Quiescent state"): the grace period waits for a report of
     the new counter value, a volatile store made after the reader's reads and read by the scan
-    with an acquire load, so the use happens-before the free; a reader whose quiescent() read the
-    new counter (an acquire load) reads the pointer after it and finds null.
-    BrokenQuiescentUnpublishThenFree reports the quiescent state while it still uses the object
-    and shows the forbidden outcome: this test can see a use-after-free.
+    with a volatile load, so the use happens-before the free; a reader whose quiescent() read the
+    new counter reads the pointer after it and finds null. QuiescentNoHandshakeUnpublishThenFree
+    runs the same reader without the handshake. BrokenQuiescentUnpublishThenFree reports the
+    quiescent state while it still uses the object and shows the forbidden outcome.
 
     How to run this test (both flavours):
        $ java -jar stress-tests/target/jcstress.jar -t QuiescentUnpublishThenFree -m quick
@@ -31,47 +31,32 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
              -t QuiescentUnpublishThenFree -m quick \
              -jvmArgsPrepend "--enable-native-access=ALL-UNNAMED -Ddev.raceless.readside=asymmetric"
 
-    Outcomes (r1, r2) = (the reader found the object, the reader saw it freed):
-      1, 0   the reader read first; the updater waited for its quiescent state, then freed
-      0, 0   the unpublish came first; the reader found nothing
+    Outcomes (r1, r2): UnpublishThenFreeOutcomes, and
       1, 1   use-after-free: synchronize() returned while an online reader held the object
  */
 @JCStressTest
+@JCStressMeta(UnpublishThenFreeOutcomes.class)
 @Description("read between quiescent states vs unpublish; synchronize(); free: a reader that found the object "
         + "never sees it freed.")
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Reader first: the free waited for its quiescent state.")
-@Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Unpublish first: the reader found no object.")
 @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "Use-after-free: the grace period did not wait for the reader.")
 @Outcome(expect = FORBIDDEN, desc = "Impossible by construction.")
 @State
-public class QuiescentUnpublishThenFree {
+public class QuiescentUnpublishThenFree extends UnpublishThenFreeRace {
     private static final Readers READERS = new Readers("quiescent-unpublish-then-free");
-
-    private volatile Obj published = new Obj();
-    private volatile boolean ready;
 
     @Actor
     public void reader(II_Result r) {
         QuiescentDomain.Reader rd = READERS.offlineReader();
         rd.online();
-        ready = true;      // the updater's grace period begins after this: the reader is online
-        Obj o = published; // a read between quiescent states: no call, no fence
-        if (o != null) {
-            r.r1 = 1;
-            r.r2 = o.useAndWatch();
-        }
+        raiseReady(); // the updater's grace period begins after this: the reader is online
+        use(read(r), r);
         rd.quiescent();
         rd.offline();
     }
 
     @Actor
     public void updater() {
-        while (!ready) {
-            Thread.onSpinWait(); // the reader never waits for the updater: this ends
-        }
-        Obj o = published;
-        published = null;
-        READERS.domain().synchronize();
-        o.free();
+        awaitReady();
+        unpublishThenFree(READERS.domain());
     }
 }
