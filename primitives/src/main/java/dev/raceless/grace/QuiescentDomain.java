@@ -820,6 +820,20 @@ public final class QuiescentDomain implements AutoCloseable {
         }
 
         /**
+         * Whether the calling thread is this Reader's thread and is online: the condition under
+         * which what it reads is protected by this domain's grace periods. Never throws; a plain
+         * read of the Reader's state, which only its thread writes.
+         *
+         * @return true if called on the registered thread, between {@code register()}/{@code online()}
+         *         and {@code offline()}/{@code unregister()}
+         */
+        @SuppressWarnings("deprecation") // Thread.getId(): release 17
+        public boolean isOnlineInCurrentThread() {
+            // plain: ctr is written by its owner only, and only the owner passes the first test
+            return Thread.currentThread().getId() == ownerId && (long) CTR.get(this) != 0L;
+        }
+
+        /**
          * Unregisters the thread: it goes offline for good and leaves the domain's registry.
          * Idempotent. A thread may register again afterwards.
          *

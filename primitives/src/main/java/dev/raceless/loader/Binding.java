@@ -1,5 +1,6 @@
 package dev.raceless.loader;
 
+import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.refcount.UseCount;
 
 import java.util.Objects;
@@ -85,6 +86,8 @@ public final class Binding<M> {
 
     private final ModuleLoader<Object, M> loader;
     private final Object key;
+    /** The loader's QuiescentDomain (quiescent mode), or null. */
+    private final QuiescentDomain domain;
     /** The handle this binding last reached; see the notes. */
     private volatile ModuleLoader.Handle<M> current;
     /** The count of a handle this binding reached, read first by the hot path; see the notes. */
@@ -94,6 +97,7 @@ public final class Binding<M> {
     <K> Binding(ModuleLoader<K, M> loader, K key) {
         this.loader = (ModuleLoader<Object, M>) loader;
         this.key = Objects.requireNonNull(key, "key");
+        this.domain = loader.domain;
         keep((ModuleLoader.Handle<M>) (ModuleLoader.Handle<?>) UNBOUND);
     }
 
@@ -175,6 +179,80 @@ public final class Binding<M> {
         } finally {
             h.release();
         }
+    }
+
+    /**
+     * Applies {@code fn} to the key's live instance, with no use count if the caller is an online
+     * reader of the loader's {@link QuiescentDomain} (quiescent mode, see
+     * {@link ModuleLoader#ModuleLoader(Function, Lifecycle, ModuleLoader.Style, java.util.function.BiConsumer,
+     * QuiescentDomain)}); otherwise exactly {@link #call(Function)}.
+     *
+     * <p><b>Uncounted calls.</b> When {@code reader} belongs to the loader's domain and the
+     * calling thread is its online thread, and the instance this binding last reached is live,
+     * {@code fn} runs on it with no use taken: one volatile read of the instance's count state,
+     * no store. The domain's grace period protects it instead: every destroy of the loader waits
+     * for {@code synchronize()} after the instance stopped taking calls, and that waits for the
+     * caller's next quiescent state. In every other case (a loader not in quiescent mode, a
+     * reader of another domain, an offline or unregistered reader, an instance not live) the call
+     * is counted, as {@link #call(Function)}.
+     *
+     * <p><b>What {@code fn} may not do</b> in an uncounted call: report a quiescent state, go
+     * offline or synchronize the domain (the instance may then be destroyed under it); keep the
+     * module past its return (take a {@link #acquire()} use inside it and hand that over). An
+     * {@code unload} or {@code reload} of this loader from inside it throws
+     * {@link IllegalStateException}, as from inside a counted call; a {@code tryUnload} or
+     * {@code tryReload} from inside it leaves the instance undestroyed and reports why to the
+     * loader's failure handler.
+     *
+     * <p><b>Memory consistency effects.</b> As {@link #call(Function)}: actions in {@code init}
+     * happen-before {@code fn}, and {@code fn} happens-before the instance's {@code destroy}
+     * (jcstress {@code QuiescentCallVsUnload}).
+     *
+     * @param <R> the type of the result
+     * @param reader the calling thread's registration with the loader's domain
+     * @param fn the function to apply to the module
+     * @return what {@code fn} returned
+     * @throws IllegalStateException if {@code reader} is another thread's online Reader of the
+     *         loader's domain (a Reader is confined to its thread); otherwise as {@link #call(Function)}
+     * @throws LoadException if the module cannot be loaded
+     */
+    public <R> R call(QuiescentDomain.Reader reader, Function<? super M, ? extends R> fn) {
+        if (reader.domain() == domain && reader.isOnlineInCurrentThread()) { // domain: null unless quiescent mode
+            ModuleLoader.Handle<M> h = current;
+            if (h.uses.isLive()) { // volatile read, then the module: published before LIVE (reopen)
+                return QuiescentCalls.uncountedCall(fn, h.module);
+            }
+        }
+        return countedCall(reader, fn);
+    }
+
+    /** Not an uncounted call: a Reader of another thread is misuse, anything else a counted call. */
+    private <R> R countedCall(QuiescentDomain.Reader reader, Function<? super M, ? extends R> fn) {
+        checkConfined(reader);
+        return call(fn);
+    }
+
+    /** Throws if {@code reader} is another thread's online Reader of the loader's domain. */
+    void checkConfined(QuiescentDomain.Reader reader) {
+        if (reader.domain() == domain && !reader.isOnlineInCurrentThread() && reader.isOnline()) {
+            throw new IllegalStateException("call(reader, fn) with " + reader + " on thread \""
+                    + Thread.currentThread().getName() + "\": a Reader is confined to the thread that registered; "
+                    + "pass the calling thread's own (QuiescentDomain.reader()), or call(fn)");
+        }
+    }
+
+    /**
+     * The module this binding's last instance holds if the uncounted path applies (see
+     * {@link #call(QuiescentDomain.Reader, Function)}), else null: PluginBinding's fast path.
+     */
+    M uncounted(QuiescentDomain.Reader reader) {
+        if (reader.domain() == domain && reader.isOnlineInCurrentThread()) {
+            ModuleLoader.Handle<M> h = current;
+            if (h.uses.isLive()) {
+                return h.module;
+            }
+        }
+        return null;
     }
 
     /** {@return the key this binding reaches} */

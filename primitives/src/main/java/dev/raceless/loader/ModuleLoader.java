@@ -1,5 +1,6 @@
 package dev.raceless.loader;
 
+import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.internal.Stalls;
 import dev.raceless.internal.VarHandles;
 import dev.raceless.internal.Waits;
@@ -302,6 +303,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     private final Predicate<? super M> heldHere;
     /** Stall threshold and reporter for the waits of unload and reload; see reportStalls. */
     private volatile Stalls stalls = Stalls.defaults("dev.raceless.loader");
+    /** Quiescent mode: the domain whose online readers call through bindings uncounted; else null. */
+    final QuiescentDomain domain;
 
     /**
      * Creates a loader whose lifecycle failures (destroy, stop, start) are logged through
@@ -329,17 +332,45 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         this(factory, lifecycle, style, failures, "module", "ModuleLoader", m -> false);
     }
 
+    /**
+     * Creates a loader in quiescent mode: calls through a {@link Binding} by an online reader of
+     * {@code domain} ({@link Binding#call(QuiescentDomain.Reader, Function)}) take no use count,
+     * and every destroy waits for a grace period of {@code domain} first (docs/loader.md,
+     * "Quiescent mode").
+     *
+     * @param factory makes a fresh instance for a key
+     * @param lifecycle the points called on each instance
+     * @param style which points an unload uses
+     * @param failures receives the key and what a {@code destroy}, {@code stop} or {@code start}
+     *        threw (the unload goes on as if it had returned)
+     * @param domain the domain whose online readers call without a use count
+     */
+    public ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
+                        BiConsumer<? super K, ? super Throwable> failures, QuiescentDomain domain) {
+        this(factory, lifecycle, style, failures, "module", "ModuleLoader", m -> false,
+                Objects.requireNonNull(domain, "domain"));
+    }
+
     /** A loader for an owner (PluginHost) with its own words and its own test for uses held by the caller. */
     ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
                  BiConsumer<? super K, ? super Throwable> failures, String noun, String owner,
                  Predicate<? super M> heldHere) {
+        this(factory, lifecycle, style, failures, noun, owner, heldHere, null);
+    }
+
+    /** As above, in quiescent mode if {@code domain} is not null (see QuiescentCalls). */
+    ModuleLoader(Function<? super K, ? extends M> factory, Lifecycle<? super M> lifecycle, Style style,
+                 BiConsumer<? super K, ? super Throwable> failures, String noun, String owner,
+                 Predicate<? super M> heldHere, QuiescentDomain domain) {
         this.factory = Objects.requireNonNull(factory, "factory");
-        this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+        this.lifecycle = domain == null ? Objects.requireNonNull(lifecycle, "lifecycle")
+                : new QuiescentCalls.Synchronizing<>(Objects.requireNonNull(lifecycle, "lifecycle"), domain);
         this.style = Objects.requireNonNull(style, "style");
         this.failures = Objects.requireNonNull(failures, "failures");
         this.noun = noun;
         this.owner = owner;
-        this.heldHere = heldHere;
+        this.heldHere = domain == null ? heldHere : m -> heldHere.test(m) || QuiescentCalls.inUncountedCall(domain);
+        this.domain = domain;
     }
 
     // ---------------------------------------------------------------- requests

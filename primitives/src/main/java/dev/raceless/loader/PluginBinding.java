@@ -1,5 +1,7 @@
 package dev.raceless.loader;
 
+import dev.raceless.grace.QuiescentDomain;
+
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -39,6 +41,30 @@ public final class PluginBinding<S> {
     public <R> R call(Function<? super S, ? extends R> fn) {
         Objects.requireNonNull(fn, "fn");
         return PluginHost.callIn(plugin.acquire(), fn);
+    }
+
+    /**
+     * Calls {@code fn} with the plugin's service, with the plugin's class loader as the thread's
+     * context class loader, and with no use count if the caller is an online reader of the host's
+     * {@link QuiescentDomain} (a host in quiescent mode): as
+     * {@link Binding#call(QuiescentDomain.Reader, Function)}, whose rules {@code fn} must keep. In
+     * every other case it is {@link #call(Function)}.
+     *
+     * @param <R> the type of the result
+     * @param reader the calling thread's registration with the host's domain
+     * @param fn the function to apply to the plugin's service
+     * @return what {@code fn} returned
+     * @throws LoadException if the plugin cannot be loaded
+     * @throws IllegalStateException if {@code reader} is another thread's online Reader of the
+     *         host's domain, or as {@link #call(Function)}
+     */
+    public <R> R call(QuiescentDomain.Reader reader, Function<? super S, ? extends R> fn) {
+        PluginHost.Plugin<S> p = plugin.uncounted(reader);
+        if (p != null) {
+            return PluginHost.uncountedCall(p, fn);
+        }
+        plugin.checkConfined(reader);
+        return call(fn);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.raceless.loader;
 
 import dev.raceless.grace.GraceDomain;
+import dev.raceless.grace.QuiescentDomain;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -238,6 +239,29 @@ public final class PluginHost<S> implements AutoCloseable {
     public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
                       ModuleLoader.Style style, Duration leakCheck,
                       BiConsumer<? super String, ? super List<LeakFinding>> leaks) {
+        this(serviceType, jars, parent, style, leakCheck, leaks, null);
+    }
+
+    /**
+     * Creates a host in quiescent mode: {@link PluginBinding#call(QuiescentDomain.Reader, Function)}
+     * by an online reader of {@code domain} takes no use count, and every unload and upgrade waits
+     * for a grace period of {@code domain} before it destroys the old version (see
+     * {@link Binding#call(QuiescentDomain.Reader, Function)}). Otherwise as the constructor above.
+     *
+     * @param serviceType the service interface plugins provide
+     * @param jars maps a plugin name to its jar
+     * @param parent the parent of every plugin class loader (null: the bootstrap loader)
+     * @param style which lifecycle points an unload uses (see {@link ModuleLoader.Style})
+     * @param leakCheck how long after an unload a class loader may stay reachable before it is
+     *        reported; zero or negative: never check
+     * @param leaks receives the name of a plugin whose class loader is still reachable and the
+     *        likely holders found
+     * @param domain the domain whose online readers call without a use count; null: none
+     * @throws UncheckedIOException if the directory for the plugins' private jar copies cannot be made
+     */
+    public PluginHost(Class<S> serviceType, Function<? super String, ? extends Path> jars, ClassLoader parent,
+                      ModuleLoader.Style style, Duration leakCheck,
+                      BiConsumer<? super String, ? super List<LeakFinding>> leaks, QuiescentDomain domain) {
         this.watch = new UnloadWatch(Objects.requireNonNull(leakCheck, "leakCheck"),
                 Objects.requireNonNull(leaks, "leaks"));
         this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
@@ -262,7 +286,7 @@ public final class PluginHost<S> implements AutoCloseable {
             public void afterDestroy(Plugin<S> p) {
                 retire(p);
             }
-        }, style, PluginHost::logPointFailure, "plugin", "PluginHost", PluginHost::inCallOf);
+        }, style, PluginHost::logPointFailure, "plugin", "PluginHost", PluginHost::inCallOf, domain);
     }
 
     /**
@@ -325,6 +349,21 @@ public final class PluginHost<S> implements AutoCloseable {
             }
         } finally {
             h.release();
+        }
+    }
+
+    /**
+     * An uncounted call (quiescent mode, PluginBinding): {@code fn} with the plugin's class loader
+     * as the context class loader, no use held. Its name is the frame QuiescentCalls looks for.
+     */
+    static <S, R> R uncountedCall(Plugin<S> p, Function<? super S, ? extends R> fn) {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(p.loader);
+        try {
+            return fn.apply(p.service);
+        } finally {
+            t.setContextClassLoader(previous);
         }
     }
 

@@ -597,6 +597,20 @@ public final class UseCount extends CountCells {
     }
 
     /**
+     * Whether the count is {@code LIVE} now: one volatile read, no use taken. For a caller that
+     * relies on another protection to keep what the count guards alive while it uses it (a
+     * {@code ModuleLoader} call from a reader of its {@code QuiescentDomain}, which the unload
+     * waits for with a grace period after the count has left {@code LIVE}). Not a use: a
+     * {@code true} may be stale a moment later, and a {@code tryShutdown()} in progress reads
+     * {@code false}.
+     *
+     * @return {@code true} if the state word read {@code LIVE}
+     */
+    public boolean isLive() {
+        return phase(state) == LIVE; // volatile read; pairs with the CAS that moves the word off LIVE
+    }
+
+    /**
      * The number of uses held. Not an atomic snapshot: with uses in flight it may be too large
      * (never too small under correct use); negative only after misuse.
      *
