@@ -194,7 +194,12 @@ public final class Binding<M> {
      * for {@code synchronize()} after the instance stopped taking calls, and that waits for the
      * caller's next quiescent state. In every other case (a loader not in quiescent mode, a
      * reader of another domain, an offline or unregistered reader, an instance not live) the call
-     * is counted, as {@link #call(Function)}.
+     * is counted, as {@link #call(Function)}, with one difference: an online reader of the domain
+     * never waits online. If the instance is not live it goes offline for the acquire (which may
+     * load the key on this thread, or wait for a load, an unload or a reload) and back online
+     * after it, as {@link QuiescentDomain#synchronize()} does: such a call is a quiescent state of
+     * the caller, which must hold no reference read from the domain across it. A wait online would
+     * hold the grace period that the unload's destroy waits for: a deadlock.
      *
      * <p><b>What {@code fn} may not do</b> in an uncounted call: report a quiescent state, go
      * offline or synchronize the domain (the instance may then be destroyed under it); keep the
@@ -213,7 +218,9 @@ public final class Binding<M> {
      * @param fn the function to apply to the module
      * @return what {@code fn} returned
      * @throws IllegalStateException if {@code reader} is another thread's online Reader of the
-     *         loader's domain (a Reader is confined to its thread); otherwise as {@link #call(Function)}
+     *         loader's domain (a Reader is confined to its thread); if the instance is not live and
+     *         the caller is inside an uncounted call, which can neither wait online nor go offline;
+     *         otherwise as {@link #call(Function)}
      * @throws LoadException if the module cannot be loaded
      */
     public <R> R call(QuiescentDomain.Reader reader, Function<? super M, ? extends R> fn) {
@@ -226,10 +233,47 @@ public final class Binding<M> {
         return countedCall(reader, fn);
     }
 
-    /** Not an uncounted call: a Reader of another thread is misuse, anything else a counted call. */
+    /** Not an uncounted call: a counted one, through {@link #acquireFor}. */
     private <R> R countedCall(QuiescentDomain.Reader reader, Function<? super M, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        ModuleLoader.Handle<M> h = acquireFor(reader);
+        try {
+            return fn.apply(h.module);
+        } finally {
+            h.release();
+        }
+    }
+
+    /**
+     * The counted path of {@code call(reader, fn)}: {@link #acquire()}, except that an online
+     * reader of the loader's domain never waits online. A wait for a load by another thread, an
+     * unload or a reload would hold every grace period of the domain, and that unload's or
+     * reload's destroy waits for one: a deadlock (jcstress QuiescentCallVsUnload finds it). So
+     * such a reader tries without waiting first, and else goes offline for the acquire and back
+     * online after it, as QuiescentDomain.synchronize() does; inside an uncounted call it cannot
+     * go offline (a quiescent state in the middle of that call) and throws instead.
+     */
+    ModuleLoader.Handle<M> acquireFor(QuiescentDomain.Reader reader) {
         checkConfined(reader);
-        return call(fn);
+        if (reader.domain() != domain || !reader.isOnlineInCurrentThread()) {
+            return acquire(); // its waits hold no grace period of this loader's domain
+        }
+        ModuleLoader.Handle<M> h = tryAcquire();
+        if (h != null) {
+            return h;
+        }
+        if (QuiescentCalls.inUncountedCall(domain)) {
+            throw new IllegalStateException("call(reader, fn) to key " + key + " from inside an "
+                    + "uncounted call of " + domain + ": " + key + " is not live (loading, unloading or reloading), "
+                    + "and waiting for it online could wait for a grace period that waits for this thread, while "
+                    + "going offline would end the outer call's protection. Call it outside the uncounted call");
+        }
+        reader.offline(); // a quiescent state of the caller, as QuiescentDomain.synchronize() on an online reader
+        try {
+            return acquire();
+        } finally {
+            reader.online();
+        }
     }
 
     /** Throws if {@code reader} is another thread's online Reader of the loader's domain. */

@@ -63,8 +63,8 @@ public final class PluginBinding<S> {
         if (p != null) {
             return PluginHost.uncountedCall(p, fn);
         }
-        plugin.checkConfined(reader);
-        return call(fn);
+        Objects.requireNonNull(fn, "fn");
+        return PluginHost.callIn(plugin.acquireFor(reader), fn);
     }
 
     /**

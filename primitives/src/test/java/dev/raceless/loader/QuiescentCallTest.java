@@ -170,6 +170,27 @@ class QuiescentCallTest {
         assertEquals(0, failures.size(), () -> "failures: " + failures);
     }
 
+    @Test
+    void aCallThatMustLoadOrWaitDoesSoOffline() {
+        reader = domain.register();
+        QuiescentDomain.Reader me = reader;
+        boolean[] onlineInInit = {true};
+        lifecycle.onInit = m -> onlineInInit[0] = me.isOnline();
+        Binding<TestModule> a = loader.bind("a");
+        assertEquals(1, (int) a.call(reader, TestModule::call));
+        assertFalse(onlineInInit[0], "the load ran offline: an online wait could hold an unload's grace period");
+        assertTrue(reader.isOnline(), "and the call is back online");
+
+        Binding<TestModule> b = loader.bind("b");
+        String m = a.call(reader, x -> assertThrows(IllegalStateException.class,
+                () -> b.call(reader, TestModule::call)).getMessage());
+        assertTrue(m.contains("from inside an uncounted call"), m);
+        assertFalse(loader.isLoaded("b"), "nothing was loaded");
+        loader.acquire("b").release();
+        assertEquals(2, (int) a.call(reader, x -> b.call(reader, TestModule::call)),
+                "a live instance is reached from inside an uncounted call (counted: the binding was cold)");
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(Background.WATCHDOG_SECONDS, TimeUnit.SECONDS)) {

@@ -87,6 +87,21 @@ final class Instances implements Function<String, Instances.Module>, Lifecycle<I
         return destroyed ? m.id + " DESTROYED" : String.valueOf(m.id);
     }
 
+    /**
+     * One call into {@code m} with no use held (a call from a reader of the loader's
+     * QuiescentDomain): "<id>", or "<id> DESTROYED" if it found {@code m} destroyed, or
+     * "DESTROYED (no module)" if the handle's module was already dropped (null).
+     */
+    static String use(Module m) {
+        if (m == null) {
+            return "DESTROYED (no module)";
+        }
+        m.inCall.incrementAndGet(); // then read destroyed: pairs with destroy()
+        boolean destroyed = m.destroyed;
+        m.inCall.decrementAndGet();
+        return destroyed ? m.id + " DESTROYED" : String.valueOf(m.id);
+    }
+
     /** The arbiter's view: "loaded #<id>" or "none", the live count, and any violation. */
     String view(ModuleLoader<String, Module> loader) {
         String loaded;

@@ -1,0 +1,86 @@
+package dev.raceless.stress.loader;
+
+import dev.raceless.loader.ModuleLoader;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.LLL_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+    BROKEN ON PURPOSE. QuiescentCallVsUnload with the unload's grace period left out: the call
+    makes the same reads as Binding.call(reader, fn) (the instance's count is LIVE, then its
+    module) with no use, on a loader that is not in quiescent mode, whose destroy therefore does
+    not wait for the caller's quiescent state:
+
+        caller                              unloader
+        isLoaded("k")  -> LIVE
+                                            count leaves LIVE (no use held: DEAD at once)
+                                            destroy #1
+        calls #1       -> DESTROYED
+
+    The gate (dev.raceless.stress.JcstressGate) requires a DESTROYED or VIOLATION outcome, which
+    QuiescentCallVsUnload forbids: that test can see a call into a destroyed instance.
+
+    How to run this test:
+       $ java -jar stress-tests/target/jcstress.jar -t BrokenQuiescentCallVsUnload -m quick
+
+    Outcomes (r1, r2, r3): QuiescentCallVsUnload's, and
+      .*DESTROYED.*, .*VIOLATION.*    a call into a destroyed instance, broken on purpose: expected
+ */
+@JCStressTest
+@Description("Broken on purpose: an uncounted call vs an unload with no grace period; must show a call into a "
+        + "destroyed instance.")
+@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct call or unload threw.")
+@Outcome(id = ".*DESTROYED.*", expect = ACCEPTABLE_INTERESTING,
+        desc = "broken on purpose: expected (a call reached an instance whose destroy had begun)")
+@Outcome(id = ".*VIOLATION.*", expect = ACCEPTABLE_INTERESTING,
+        desc = "broken on purpose: expected (destroy under a call)")
+@Outcome(id = "1, UNLOADED, none live=0", expect = ACCEPTABLE, desc = "The call ended before the destroy.")
+@Outcome(id = "2, UNLOADED, loaded #2 live=1", expect = ACCEPTABLE,
+        desc = "The call was counted: it waited for #1's destroy, got a fresh #2.")
+@Outcome(expect = FORBIDDEN, desc = "Anything else.")
+@State
+public class BrokenQuiescentCallVsUnload {
+
+    private final Instances instances = new Instances();
+    private final ModuleLoader<String, Instances.Module> loader =
+            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
+    private final ModuleLoader.Handle<Instances.Module> cached;
+
+    public BrokenQuiescentCallVsUnload() {
+        cached = loader.acquire("k"); // #1 is loaded before the race; the caller keeps its handle, as a binding does
+        cached.release();
+    }
+
+    @Actor
+    public void caller(LLL_Result r) {
+        if (loader.isLoaded("k")) { // the count read LIVE, then the module: no use, no grace period
+            r.r1 = Instances.use(cached.module());
+        } else {
+            r.r1 = Instances.request(loader);
+        }
+    }
+
+    @Actor
+    public void unloader(LLL_Result r) {
+        try {
+            r.r2 = loader.unload("k").name();
+        } catch (InterruptedException e) { // jcstress never interrupts an actor
+            throw new AssertionError(e);
+        } catch (RuntimeException e) {
+            r.r2 = "THREW " + e.getClass().getSimpleName();
+        }
+    }
+
+    @Arbiter
+    public void arbiter(LLL_Result r) {
+        r.r3 = instances.view(loader);
+    }
+}
