@@ -78,6 +78,13 @@ public final class Binding<M> {
      * read only after a successful tryAcquire (see ModuleLoader's notes on publication). A count
      * refers to nothing of its module, so caching it keeps no module reachable.
      *
+     * Quiescent mode (call(reader, fn); QuiescentCalls; the rule and proof sketch in docs/loader.md,
+     * "Quiescent mode"): `domain` is the loader's, final, so the fast path reads the Reader's
+     * domain and owner, `current`, its count's state word (volatile; the module read after it is
+     * published by reopen's write of LIVE) and the module. No use, no store. The counted path of
+     * an online reader never waits online (acquireFor): the destroy it would wait for waits for
+     * this thread's grace period.
+     *
      * The initial value is UNBOUND, a handle whose count is DEAD forever: the first call takes the
      * slow path. Its tryAcquire fails and backs out, leaving it DEAD.
      */
