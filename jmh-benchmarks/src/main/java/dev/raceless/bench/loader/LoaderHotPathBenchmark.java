@@ -1,5 +1,6 @@
 package dev.raceless.bench.loader;
 
+import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.loader.Binding;
 import dev.raceless.loader.Lifecycle;
 import dev.raceless.loader.ModuleLoader;
@@ -50,6 +51,11 @@ import java.util.function.Function;
  *     lookup: the one to read against {@code useCount}.</li>
  * <li>{@code bindingCall}: {@code binding.call(fn)} with a preallocated function that returns the
  *     module, then its {@code id}: the form a router uses.</li>
+ * <li>{@code bindingCallQuiescent}: {@code binding.call(reader, fn)} on a loader in quiescent mode
+ *     ({@link QuiescentLoaded}), by a benchmark thread that is a registered online reader of the
+ *     loader's domain ({@link Worker}): no use count, one volatile read of the instance's state.
+ *     The thread reports a quiescent state every {@link Worker#REPORT_EVERY} calls, as a pool
+ *     worker does between tasks. The one to read against {@code bindingCall}.</li>
  * <li>{@code acquireReleaseDuringChurn}: {@code acquireRelease} on a loader of its own, while a
  *     daemon thread (started for the trial, see {@link Churn}) calls {@code tryUnload(KEY)}
  *     every {@link Churn#PERIOD_NANOS} ns; each unload that succeeds makes the next
@@ -189,6 +195,42 @@ public class LoaderHotPathBenchmark {
         }
     }
 
+    /** A loader in quiescent mode with its module loaded and a warm binding; nothing unloads it. */
+    @State(Scope.Benchmark)
+    public static class QuiescentLoaded {
+        QuiescentDomain domain;
+        ModuleLoader<String, Module> loader;
+        Binding<Module> binding;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            domain = new QuiescentDomain();
+            loader = new ModuleLoader<>(k -> new Module(k.length()), NOTHING, ModuleLoader.Style.THREE_POINT,
+                    (k, t) -> { }, domain);
+            binding = loader.bind(KEY);
+            binding.acquire().release(); // loaded, and the binding has reached the instance
+        }
+    }
+
+    /** A benchmark thread registered with the quiescent loader's domain, online for the trial. */
+    @State(Scope.Thread)
+    public static class Worker {
+        /** Calls between two quiescent states: a pool worker reports one per task. */
+        static final int REPORT_EVERY = 64;
+        QuiescentDomain.Reader reader;
+        int calls;
+
+        @Setup(Level.Trial)
+        public void register(QuiescentLoaded s) {
+            reader = s.domain.register(); // on this benchmark thread: JMH runs Thread-state setup on it
+        }
+
+        @TearDown(Level.Trial)
+        public void unregister() {
+            reader.unregister();
+        }
+    }
+
     /** Each thread's consumer for forEach: preallocated, so the call allocates nothing. */
     @State(Scope.Thread)
     public static class Sink implements Consumer<Module> {
@@ -242,6 +284,16 @@ public class LoaderHotPathBenchmark {
     }
 
     @Benchmark
+    public int bindingCallQuiescent(QuiescentLoaded s, Worker w) {
+        int id = s.binding.call(w.reader, SELF).id;
+        if (++w.calls == Worker.REPORT_EVERY) {
+            w.calls = 0;
+            w.reader.quiescent();
+        }
+        return id;
+    }
+
+    @Benchmark
     public int acquireReleaseDuringChurn(Churn s) {
         ModuleLoader.Handle<Module> h = s.loader.acquire(KEY);
         try {
@@ -266,9 +318,11 @@ public class LoaderHotPathBenchmark {
      *          -rf json -rff loader-hot-path-t$t.json
      *   done
      *
-     * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read acquireRelease ÷ useCount and
-     * bindingAcquireRelease ÷ useCount inside one run. B/op is gc.alloc.rate.norm: 0 expected for
-     * acquireRelease, bindingAcquireRelease, bindingCall, useCount and registryForEach4.
+     * Quick look: add -wi 3 -w 1s -i 5 -r 1s -f 1. Read acquireRelease ÷ useCount,
+     * bindingAcquireRelease ÷ useCount and bindingCallQuiescent ÷ bindingCall inside one run.
+     * B/op is gc.alloc.rate.norm: 0 expected for
+     * acquireRelease, bindingAcquireRelease, bindingCall, bindingCallQuiescent, useCount and
+     * registryForEach4.
      * acquireReleaseDuringChurn is not 0: every reload allocates an instance, a
      * handle with its UseCount and futures (about 1 KB) and two copies of the key table (the
      * unload's and the load's), spread over the calls between unloads,
