@@ -1,13 +1,11 @@
 package dev.raceless.loader;
 
 import dev.raceless.internal.Stalls;
-import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.UnloadClaim;
 import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -201,15 +199,19 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         final UseCount uses; // package-private: Binding's hot path reads it
         M module; // published by uses.reopen(); see the notes
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
-        /** The current attempt's end (destroyed, replaced or given back); written before the count leaves LIVE. */
-        private volatile CompletableFuture<Void> unloadEnded = NO_ATTEMPT;
-        private volatile boolean unloading;
+        /** Who unloads or reloads this instance, and the attempt requests wait for: the shared protocol. */
+        final UnloadClaim claim;
         /** Debug mode only: the uses each thread holds, for the self-unload check. */
         private final ConcurrentHashMap<Thread, Integer> holders = DEBUG ? new ConcurrentHashMap<>() : null;
 
         Handle(Object key) {
+            this(key, "module");
+        }
+
+        Handle(Object key, String noun) {
             this.key = key;
             this.uses = new UseCount();
+            this.claim = new UnloadClaim(uses, "dev.raceless.loader", () -> noun + " " + key);
             uses.shutdown(); // DEAD until init has returned
         }
 
@@ -280,8 +282,6 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             return "Handle[" + key + ", " + uses.state() + "]";
         }
     }
-
-    private static final CompletableFuture<Void> NO_ATTEMPT = CompletableFuture.completedFuture(null);
 
     /**
      * The handles by key, a {@code KeyTable}: replaced, never written, under {@code tableLock}.
@@ -456,7 +456,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 // or given back (then take it again). The attempt's future was written before the
                 // count left LIVE, and this request's failed tryAcquire read that state, so it sees this
                 // attempt's future or a later one.
-                h.unloadEnded.join();
+                h.claim.awaitAttemptUninterruptibly();
             }
         }
     }
@@ -566,18 +566,25 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     private UnloadResult tryUnloadNow(K key) {
-        Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
-        if (h == null) {
-            return UnloadResult.NOT_LOADED;
-        }
         try {
-            if (!awaitIdle(key, h, Waits.Mode.TRY, 0L)) {
-                return UnloadResult.BUSY;
-            }
+            return tryUnload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryUnload");
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
-        return afterDestroy(key, stopAndDestroy(key, h, null));
+    }
+
+    private UnloadResult tryUnload(K key, Waits.Mode mode, long nanos, String operation) throws InterruptedException {
+        Handle<M> h = handle(key);
+        int owned = claim(h);
+        if (owned == UnloadClaim.OPEN) {
+            return UnloadResult.NOT_LOADED;
+        }
+        UnloadClaim.Outcome o = awaitIdle(key, h, owned, mode, nanos, operation);
+        if (o == UnloadClaim.Outcome.IDLE) {
+            return afterDestroy(key, stopAndDestroy(key, h, null));
+        }
+        // BUSY: nothing changed; NOT_LOADED: a blocking unload took this attempt over, and finishes it
+        return o == UnloadClaim.Outcome.GIVEN_BACK ? UnloadResult.BUSY : UnloadResult.NOT_LOADED;
     }
 
     /**
@@ -603,14 +610,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private UnloadResult tryUnloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout, unit);
-        Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
-        if (h == null) {
-            return UnloadResult.NOT_LOADED;
-        }
-        if (!awaitIdle(key, h, Waits.Mode.TIMED, nanos)) {
-            return UnloadResult.BUSY;
-        }
-        return afterDestroy(key, stopAndDestroy(key, h, null));
+        return tryUnload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos, "tryUnload(timeout)");
     }
 
     /**
@@ -638,7 +638,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        awaitIdle(key, h, Waits.Mode.FOREVER, 0L); // true unless it throws
+        awaitIdle(key, h, UnloadClaim.COMMITTED, Waits.Mode.FOREVER, 0L, "unload"); // IDLE unless it throws
         return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
@@ -675,7 +675,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         for (;;) {
             Handle<M> h = claimWaiting(key, operation);
             if (h != null) {
-                awaitIdle(key, h, Waits.Mode.FOREVER, 0L);
+                awaitIdle(key, h, UnloadClaim.COMMITTED, Waits.Mode.FOREVER, 0L, operation); // IDLE unless it throws
                 return replace(key, h);
             }
             ReloadResult fresh = loadIfAbsent(key);
@@ -707,7 +707,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private ReloadResult tryReloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout, unit);
-        return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos);
+        return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos, "tryReload(timeout)");
     }
 
     /**
@@ -727,13 +727,13 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private ReloadResult tryReloadNow(K key) {
         try {
-            return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L);
+            return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryReload");
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
     }
 
-    private ReloadResult tryReload(K key, Waits.Mode mode, long nanos) throws InterruptedException {
+    private ReloadResult tryReload(K key, Waits.Mode mode, long nanos, String operation) throws InterruptedException {
         for (;;) {
             Handle<M> current = handle(key);
             if (current == null) {
@@ -743,11 +743,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 }
                 continue; // someone else put one: look again
             }
-            Handle<M> h = claim(current);
-            if (h == null) {
+            int owned = claim(current);
+            if (owned == UnloadClaim.OPEN) {
                 return ReloadResult.BUSY; // loading, or another attempt owns it
             }
-            return awaitIdle(key, h, mode, nanos) ? replace(key, h) : ReloadResult.BUSY;
+            return awaitIdle(key, current, owned, mode, nanos, operation) == UnloadClaim.Outcome.IDLE
+                    ? replace(key, current) : ReloadResult.BUSY; // busy, or taken over by a blocking unload
         }
     }
 
@@ -792,11 +793,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * same count, and the claim is given back.
      */
     private void revive(K key, Handle<M> h) {
-        if (style == Style.FOUR_POINT) {
-            callPoint(key, "start", h, lifecycle::start);
-        }
-        h.uses.reopen();
-        giveBack(h);
+        h.claim.revive(UnloadClaim.COMMITTED, style == Style.FOUR_POINT ? () -> start(key, h) : null);
     }
 
     // ---------------------------------------------------------------- closing
@@ -871,21 +868,25 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     // ---------------------------------------------------------------- attempt steps
 
 
-    /** Claims the unload of a handle read LIVE; null if none, not live, or another attempt owns it. */
-    private Handle<M> claim(Handle<M> h) {
+    /**
+     * Claims the unload of a handle read LIVE for a try form: the claim value this call owns, or
+     * OPEN if none, not live, or another attempt owns it. A four-point attempt runs stop and start
+     * (user code) between its claim and its end, so nobody may take it over: EXCLUSIVE.
+     */
+    private int claim(Handle<M> h) {
         if (h == null || h.uses.state() != UseCount.State.LIVE) { // LIVE is the ready mark; see the notes
-            return null;
+            return UnloadClaim.OPEN;
         }
-        if (!UNLOADING.compareAndSet(h, false, true)) {
-            return null; // another attempt owns it
+        if (style == Style.FOUR_POINT) {
+            return h.claim.claimExclusive() ? UnloadClaim.EXCLUSIVE : UnloadClaim.OPEN;
         }
-        h.unloadEnded = new CompletableFuture<>(); // before the count leaves LIVE; see acquireSlow
-        return h;
+        return h.claim.tryClaim() ? UnloadClaim.TRYING : UnloadClaim.OPEN;
     }
 
     /**
-     * Claims the instance of key, waiting for its load or for another attempt's outcome; null if
-     * there is nothing live to claim (none, the load failed, or another attempt destroyed it).
+     * Commits to the unload of key's instance, waiting for its load or for another committed
+     * attempt's outcome, and taking a pending try over; null if there is nothing live to claim
+     * (none, the load failed, or another attempt destroyed it).
      */
     private Handle<M> claimWaiting(K key, String operation) throws InterruptedException {
         Handle<M> h = handle(key);
@@ -893,31 +894,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             if (h == null) {
                 return null;
             }
-            Handle<M> c = claim(h);
-            if (c != null) {
-                if (holdsUse(h)) {
-                    giveBack(h);
-                    throw selfWait(key, operation);
-                }
-                return c;
-            }
             if (!h.ready.isDone()) {
                 try {
                     h.ready.get();
                 } catch (ExecutionException failedLoad) {
                     return null; // removed by the load that failed
                 }
-            } else if (h.unloading) {
-                if (holdsUse(h)) { // the attempt in progress waits for this thread, and this thread for it
+            } else if (h.ready.isCompletedExceptionally()) {
+                return null; // removed by the load that failed
+            } else {
+                if (holdsUse(h)) { // checked before claiming: nothing to give back
                     throw selfWait(key, operation);
                 }
-                try {
-                    h.unloadEnded.get();
-                } catch (ExecutionException e) {
-                    throw new AssertionError("an attempt's end is only ever completed normally", e);
+                if (h.claim.commitInterruptibly()) { // waits out an EXCLUSIVE try; takes a TRYING one over
+                    return h;
                 }
-            } else {
-                Thread.onSpinWait(); // between another attempt's give-back steps: look again
+                h.claim.awaitAttempt(); // another committed attempt: its end (destroyed, or given back)
             }
             if (handle(key) != h) {
                 return null; // destroyed (or replaced) by another attempt
@@ -948,89 +940,56 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     /**
-     * Refuses new calls to a claimed instance and waits (per mode) for the calls in flight.
-     * Returns true when the count is DEAD (four points: stopped; three points: not yet stopped);
-     * false when the instance was given back (BUSY). Throws with the claim given back.
+     * Refuses new calls to a claimed instance and waits (per mode) for the calls in flight, under
+     * the claim {@code owned}. IDLE: the count is DEAD and the claim sealed (four points: stopped;
+     * three points: not yet stopped). GIVEN_BACK: busy, the instance is live as before. TAKEN_OVER:
+     * a blocking unload took this try over and finishes it. A stray release found on the way is
+     * the claim's business (UnloadClaim.misuseFound: a try form throws, a committed one repairs).
      */
-    private boolean awaitIdle(K key, Handle<M> h, Waits.Mode mode, long nanos) throws InterruptedException {
+    private UnloadClaim.Outcome awaitIdle(K key, Handle<M> h, int owned, Waits.Mode mode, long nanos,
+                                          String operation) throws InterruptedException {
+        UnloadClaim c = h.claim;
         if (mode == Waits.Mode.TRY && style == Style.THREE_POINT) {
-            boolean dead;
-            try {
-                dead = h.uses.tryShutdown(); // all or nothing: a busy count is LIVE again
-            } catch (IllegalStateException e) {
-                giveBack(h);
-                throw misuse(key, e);
-            }
-            if (!dead) {
-                giveBack(h);
-            }
-            return dead;
+            UnloadClaim.Outcome o = c.tryRetire(owned, operation); // all or nothing: a busy count is LIVE again
+            return o == UnloadClaim.Outcome.IDLE && !c.seal(owned) ? UnloadClaim.Outcome.TAKEN_OVER : o;
         }
-        try {
-            h.uses.shutdown(); // no new call from now on
-        } catch (IllegalStateException e) { // found negative: UseCount left it LIVE
-            giveBack(h);
-            throw misuse(key, e);
-        }
+        c.refuse(owned, operation); // no new call from now on
         if (style == Style.FOUR_POINT) {
             stop(key, h);
         }
         boolean idle;
         try {
-            if (mode == Waits.Mode.TRY) {
-                idle = h.uses.tryShutdown();
-            } else if (mode == Waits.Mode.TIMED) {
-                idle = h.uses.awaitTermination(nanos, TimeUnit.NANOSECONDS);
-            } else {
-                h.uses.awaitTermination();
-                idle = true;
-            }
-        } catch (IllegalStateException e) {
-            if (takeBack(key, h)) {
-                throw misuse(key, e);
-            }
-            return true;
+            idle = c.awaitRetired(mode, nanos);
         } catch (InterruptedException e) {
-            if (takeBack(key, h)) {
+            UnloadClaim.Outcome o = takeBack(key, h, owned);
+            if (o == UnloadClaim.Outcome.GIVEN_BACK) {
                 throw e;
             }
-            Thread.currentThread().interrupt(); // it became idle first: the attempt stands
-            return true;
+            Thread.currentThread().interrupt(); // idle first, or taken over: the attempt stands
+            return o;
         }
-        return idle || !takeBack(key, h);
+        if (idle) {
+            return c.seal(owned) ? UnloadClaim.Outcome.IDLE : UnloadClaim.Outcome.TAKEN_OVER;
+        }
+        return takeBack(key, h, owned);
     }
 
     /**
      * The attempt lost the race while the count is GOING: take the instance back. Four points:
-     * start again before {@code cancelShutdown()} lets a new call in, so calls never see a stopped
-     * module and start happens-before them. Returns false if the count became DEAD in between:
-     * the attempt stands after all (four points: stopped again).
+     * start again before the count lets a new call in, so calls never see a stopped module and
+     * start happens-before them. IDLE if the count became DEAD in between: the attempt stands
+     * after all (four points: stopped again).
      */
-    private boolean takeBack(K key, Handle<M> h) {
-        if (style == Style.FOUR_POINT) {
-            callPoint(key, "start", h, lifecycle::start);
-        }
-        if (h.uses.cancelShutdown()) {
-            giveBack(h);
-            return true;
-        }
-        if (style == Style.FOUR_POINT) {
+    private UnloadClaim.Outcome takeBack(K key, Handle<M> h, int owned) {
+        UnloadClaim.Outcome o = h.claim.undo(owned, style == Style.FOUR_POINT ? () -> start(key, h) : null);
+        if (o == UnloadClaim.Outcome.IDLE && style == Style.FOUR_POINT) {
             stop(key, h);
         }
-        return false;
+        return o;
     }
 
-    /** Ends an attempt that changed nothing: the instance is live again; requests that waited take it. */
-    private void giveBack(Handle<M> h) {
-        CompletableFuture<Void> ended = h.unloadEnded;
-        h.unloading = false;
-        ended.complete(null);
-    }
-
-    private IllegalStateException misuse(K key, IllegalStateException found) {
-        return new IllegalStateException(noun + " " + key + " cannot be unloaded: its use count has more releases than "
-                + "acquires (a Handle.release() or close() without a matching acquire, or one use released twice). "
-                + "It stays loaded and serves calls; nothing was changed", found);
+    private void start(K key, Handle<M> h) {
+        callPoint(key, "start", h, lifecycle::start);
     }
 
     private void stop(K key, Handle<M> h) {
@@ -1064,12 +1023,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             report(key, t);
         } finally {
             h.module = null; // let the instance (and its class loader) be collected
-            if (next == null) {
-                replace(key, h, null);
-            } else {
-                replace(key, h, next); // the claim keeps h in place until here
-            }
-            h.unloadEnded.complete(null); // waiting requests retry: a fresh load, or wait for next
+            // The claim keeps h in place until here; then waiting requests retry: a fresh load, or wait for next
+            h.claim.finish(UnloadClaim.COMMITTED, () -> replace(key, h, next));
         }
         return m;
     }
@@ -1154,7 +1109,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
     private Handle<M> newHandle(K key) {
-        Handle<M> h = new Handle<>(key);
+        Handle<M> h = new Handle<>(key, noun);
         Stalls s = stalls.prefixed("unload of " + key + ": ");
         h.uses.reportStalls(s.nanos(), TimeUnit.NANOSECONDS, s.reporter());
         return h;
@@ -1164,8 +1119,4 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     public String toString() {
         return "ModuleLoader[" + style + ", loaded " + KeyTable.keys(table) + (closed ? ", closed" : "") + "]";
     }
-
-    // VarHandle mechanics
-    private static final VarHandle UNLOADING =
-            VarHandles.field(MethodHandles.lookup(), Handle.class, "unloading", boolean.class);
 }
