@@ -41,7 +41,11 @@ import java.util.function.Predicate;
  * with nothing changed. {@link #tryUnload(Object, long, TimeUnit)} refuses new calls while it
  * waits; on timeout it takes the instance back into use. {@link #unload(Object)} refuses new calls
  * and waits until the calls in flight have returned; interrupted, it takes the instance back as a
- * timeout would and throws {@link InterruptedException}. With {@link Style#THREE_POINT}
+ * timeout would and throws {@link InterruptedException}. A blocking unload or reload that meets a
+ * try form in progress takes it over (three points; a four-point try runs {@code stop} and
+ * {@code start}, so it is waited out instead): the try then reports {@code NOT_LOADED} (a reload:
+ * {@code BUSY}) and the blocking call finishes the unload (jcstress {@code TryUnloadVsUnload}).
+ * With {@link Style#THREE_POINT}
  * {@code stop} runs once the unload can no longer fail; with {@link Style#FOUR_POINT} it runs once
  * new calls are refused, and a lost race calls {@code start} again before any new call can reach
  * the module.
@@ -66,12 +70,18 @@ import java.util.function.Predicate;
  * names the thread). The try forms never wait for calls and report {@code BUSY}.
  *
  * <p><b>Misuse.</b> A {@link Handle#release()} without a matching acquire is not seen on the hot
- * path; the next unload or reload of that instance finds its count negative and throws
- * {@link IllegalStateException} saying so, and leaves the instance loaded and serving, with no
- * unload left pending. Null arguments throw {@link NullPointerException} naming the parameter.
+ * path; the next unload or reload of that instance finds its count negative and repairs it (adds
+ * back the missing acquires). A try form ({@code tryUnload}, {@code tryReload}, timed or not) then
+ * throws {@link IllegalStateException} saying so and leaves the instance loaded and serving, with
+ * no unload pending; the next attempt works. A blocking {@link #unload(Object)},
+ * {@link #reload(Object)} or {@link #close()} reports the misuse through {@link System.Logger}
+ * (logger {@code dev.raceless.loader}, level {@code WARNING}) and finishes. Registrations follow
+ * the same policy. A stray release while calls are in flight may go unseen (the count is then low
+ * but not negative). Null arguments throw {@link NullPointerException} naming the parameter.
  *
  * <p><b>Closing.</b> {@link #close()} refuses every new load (with {@link IllegalStateException})
- * and unloads every instance, waiting for the calls in flight.
+ * and unloads every instance, waiting for the calls in flight; a count corrupted by a stray
+ * release is repaired and reported, as by {@link #unload(Object)}.
  *
  * <p><b>Failures.</b> A factory or {@code init} that throws leaves nothing loaded: the requests
  * waiting for that load get a {@link LoadException}, a later request tries again. A
@@ -117,10 +127,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *   2. A handle's UseCount is LIVE only between its init returning and its unload beginning
      *      (or the give-back that ends an attempt which changed nothing).
      *   3. destroy runs only when the UseCount is DEAD: no call is running and none can start.
-     *   4. Exactly one unloader (or reloader) per handle: the claim, a CAS of unloading.
-     *   5. Every claim ends in a give-back (unloading false again, count LIVE) or a destroy
-     *      (unloading stays true), and completes its unloadEnded: also when the attempt throws
-     *      (misuse found, interrupt), so no request or unload ever waits on an attempt that ended.
+     *   4. Exactly one unloader (or reloader) per handle: the handle's UnloadClaim, the protocol
+     *      shared with Registration (its class comment: claim word, state machine, invariants;
+     *      docs/unload-protocol.md: the proof sketch). Try forms claim TRYING (three points) or
+     *      EXCLUSIVE (four points: stop and start run inside the attempt, so no take-over);
+     *      unload and reload commit (COMMITTED), taking a TRYING attempt over.
+     *   5. Every claim ends in a give-back (claim OPEN, count LIVE) or a destroy (claim DONE), and
+     *      completes its attempt's future: also when the attempt throws (misuse found, interrupt),
+     *      so no request or unload ever waits on an attempt that ended. Unlike a registration's, a
+     *      loader's COMMITTED claim may be undone by its owner (interrupted unload, a reload whose
+     *      factory threw): waiters wait for the attempt's end and look again, never for DONE.
      *
      * Loaded means LIVE. claim() takes only a handle whose count it read LIVE: that is the single
      * "ready" mark, written by reopen() once init (and start) returned, and the same mark every
@@ -131,21 +147,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * and the CAS fails) or gave it back LIVE (invariant 5).
      *
      * Request vs unload (jcstress RequestVsUnload): the request reads the key table, then tryAcquire; the
-     * unloader does tryShutdown/shutdown, waits for DEAD, destroys, then removes. A request that
+     * unloader does tryShutdown/shutdown, waits for DEAD, seals its claim, destroys, then removes. A
+     * request that
      * loads the instance itself publishes it with its own use held (UseCount.reopenAndAcquire), so
      * no unload comes between its load and its call (Lincheck ModuleLoaderLincheckTest). A request whose
      * tryAcquire succeeded did so before the count left LIVE (UseCount's TryAcquireVsShutdown), so
-     * the unload waits for it (or reports BUSY). A request that fails waits for the attempt's
-     * unloadEnded, which completes after the removal (or replacement, or give-back), and retries:
+     * the unload waits for it (or reports BUSY). A request that fails waits for the claim's
+     * attempt future, which completes after the removal (or replacement, or give-back), and retries:
      * it sees the fresh handle, or puts one, or takes the given-back instance.
      *
      * Reload is an unload whose last step installs the fresh handle instead of removing the old
      * one: refuse (shutdown), wait for DEAD, make the fresh instance (factory), stop and destroy
-     * the old one, replace(key, old, fresh) while fresh is still loading, complete the old
-     * unloadEnded (waiters retry and wait for fresh's load), then init and publish fresh on the
+     * the old one, replace(key, old, fresh) while fresh is still loading, finish the old claim
+     * (waiters retry and wait for fresh's load), then init and publish fresh on the
      * reloading thread. The factory runs before the point of no return so that a failure can give
-     * the old instance back: its count is reopened (three points: stop has not run; four points:
-     * start runs again first).
+     * the old instance back: UnloadClaim.revive reopens its count (three points: stop has not run;
+     * four points: start runs again first).
      *
      * Closing: closed is a volatile flag read only on the load path, after putIfAbsent; close()
      * writes it and then reads the map. Both sides are synchronization actions on the table's
@@ -161,9 +178,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * and a destroyed handle's count is never LIVE again. Handle.module is dropped at destroy, so
      * a cached handle keeps no module reachable.
      *
-     * Self-wait: claimWaiting refuses (giving the claim back first) when holdsUse says the calling
-     * thread holds a use of the handle it claimed, or of the handle whose attempt it would wait
-     * for. holdsUse is read only there: debug mode's per-handle record of holder threads (kept by
+     * Self-wait: claimWaiting refuses, before it claims anything, when holdsUse says the calling
+     * thread holds a use of the handle it would claim or whose attempt it would wait for. holdsUse
+     * is read only there: debug mode's per-handle record of holder threads (kept by
      * Handle.taken/release under a static final flag, so the hot path compiles to nothing without
      * it), and the owner's test (PluginHost: in a call of that plugin).
      *
@@ -222,7 +239,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
         /**
          * Ends a use. A release without a matching acquire is detected by the next unload or
-         * reload of the instance, which throws (see the class notes on misuse).
+         * reload of the instance, which repairs it (see the class notes on misuse).
          */
         public void release() {
             if (DEBUG) {
@@ -557,9 +574,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *
      * @param key the module's key
      * @return {@code UNLOADED}; {@code BUSY} (nothing changed); or {@code NOT_LOADED} (nothing
-     *         live: not loaded, still loading, or another unload owns it)
+     *         live: not loaded, still loading, or another unload owns it or took this one over)
      * @throws IllegalStateException if the instance's count shows a release without a matching
-     *         acquire; the instance stays loaded and live
+     *         acquire; the count is repaired and the instance stays loaded and live
      */
     public UnloadResult tryUnload(K key) {
         return Recorded.moduleUnload(this, key, "tryUnload", () -> tryUnloadNow(key));
@@ -616,15 +633,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     /**
      * Refuses new calls to the instance of {@code key} at once, waits for the calls in flight to
      * return, stops and destroys it. If the instance is still loading, waits for the load first;
-     * if another unload or reload owns it, waits for that one's outcome (and takes over if it
-     * gave the instance back).
+     * a try form in progress (three points) is taken over and finished by this call; if another
+     * blocking unload or reload (or a four-point try) owns it, waits for that one's outcome (and
+     * takes over if it gave the instance back). A {@link Handle#release()} without an acquire
+     * found on the way is repaired and logged (see <b>Misuse</b> above); this call still unloads.
      *
      * @param key the module's key
      * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing was loaded, its load failed, or
      *         another unload unloaded it)
-     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)};
-     *         or if the calling thread holds a use of the instance (see the class notes), which
-     *         this call would wait for forever: nothing is changed
+     * @throws IllegalStateException if the calling thread holds a use of the instance (see the
+     *         class notes), which this call would wait for forever: nothing is changed
      * @throws InterruptedException if interrupted while waiting; the instance is taken back into
      *         use, as if this call had not been made (unless it became idle first: then it is
      *         unloaded and the interrupt status is kept)
@@ -655,9 +673,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code RELOADED}, or {@code LOADED} if no instance was live
      * @throws LoadException if the factory threw (the old instance serves on, untouched) or the
      *         fresh instance's init or start threw (the key is left unloaded)
-     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), the
-     *         loader is closed, or the calling thread holds a use of the old instance (see the
-     *         class notes; nothing is changed)
+     * @throws IllegalStateException if the loader is closed, or the calling thread holds a use of
+     *         the old instance (see the class notes; nothing is changed). A count that shows misuse
+     *         is repaired and logged, and the reload goes on (see <b>Misuse</b> above)
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         instance serves on, as if this call had not been made
      */
@@ -697,7 +715,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         (nothing changed)
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws LoadException as {@link #reload(Object)}
-     * @throws IllegalStateException as {@link #reload(Object)}
+     * @throws IllegalStateException as {@link #reload(Object)}; or if the old instance's count shows
+     *         a release without a matching acquire: it is repaired and the old instance serves on
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         instance serves on, as if this call had not been made
      */
@@ -719,7 +738,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code RELOADED}; {@code LOADED} if no instance was loaded; or {@code BUSY}
      *         (nothing changed)
      * @throws LoadException as {@link #reload(Object)}
-     * @throws IllegalStateException as {@link #reload(Object)}
+     * @throws IllegalStateException as {@link #tryReload(Object, long, TimeUnit)}
      */
     public ReloadResult tryReload(K key) {
         return Recorded.moduleUnload(this, key, "tryReload", () -> tryReloadNow(key));
@@ -803,14 +822,14 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * instance, waiting for its calls in flight (and for loads in progress). Waits
      * uninterruptibly; the interrupt status is kept. Idempotent.
      *
-     * @throws IllegalStateException if an instance could not be unloaded because its count shows
-     *         misuse (every other instance is unloaded first; that one stays loaded)
+     * @throws IllegalStateException if the calling thread holds a use of an instance, which it
+     *         would wait for forever (every other instance is unloaded first; that one stays loaded)
      */
     @Override
     public void close() {
         closed = true; // volatile write before reading the map; pairs with loadFresh's re-check
         boolean interrupted = false;
-        IllegalStateException misuse = null;
+        IllegalStateException left = null; // a thread that holds a use cannot unload it
         Set<K> wedged = new java.util.HashSet<>();
         try {
             for (;;) {
@@ -826,11 +845,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                         interrupted = true; // the unload gave the instance back; try it again
                     } catch (IllegalStateException e) {
                         wedged.add(key);
-                        if (misuse == null) {
-                            misuse = new IllegalStateException(
+                        if (left == null) {
+                            left = new IllegalStateException(
                                     "close() left " + noun + " " + key + " loaded: " + e.getMessage(), e);
                         } else {
-                            misuse.addSuppressed(e);
+                            left.addSuppressed(e);
                         }
                     }
                 }
@@ -843,8 +862,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (misuse != null) {
-            throw misuse;
+        if (left != null) {
+            throw left;
         }
     }
 

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * deregistration that meets a try in progress takes it over: the try then reports
  * {@code ALREADY_DEREGISTERED} instead of rolling back. One that meets a group's
  * {@link RegistrationGroup#tryDeregisterAll()} in progress waits out that attempt (it never
- * blocks, so this is a short spin), then acts on its outcome.
+ * blocks, so the wait is short), then acts on its outcome (jcstress {@code TryVsCommit} checks
+ * the take-over).
  *
  * <p><b>Calls.</b> A call is a successful {@link #tryAcquire()}, the call, then {@link #release()}
  * or, the same thing for try-with-resources, {@link #close()}. Each is one operation on the
