@@ -579,15 +579,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         acquire; the count is repaired and the instance stays loaded and live
      */
     public UnloadResult tryUnload(K key) {
-        return Recorded.moduleUnload(this, key, "tryUnload", () -> tryUnloadNow(key));
-    }
-
-    private UnloadResult tryUnloadNow(K key) {
-        try {
-            return tryUnload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryUnload");
-        } catch (InterruptedException e) {
-            throw new AssertionError("a try form never waits", e);
-        }
+        return Recorded.moduleUnload(this, key, "tryUnload",
+                () -> neverWaits(() -> tryUnload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryUnload")));
     }
 
     private UnloadResult tryUnload(K key, Waits.Mode mode, long nanos, String operation) throws InterruptedException {
@@ -741,12 +734,19 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @throws IllegalStateException as {@link #tryReload(Object, long, TimeUnit)}
      */
     public ReloadResult tryReload(K key) {
-        return Recorded.moduleUnload(this, key, "tryReload", () -> tryReloadNow(key));
+        return Recorded.moduleUnload(this, key, "tryReload",
+                () -> neverWaits(() -> tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryReload")));
     }
 
-    private ReloadResult tryReloadNow(K key) {
+    /** A step of a try form that may wait in its timed form. */
+    private interface Step<R> {
+        R run() throws InterruptedException;
+    }
+
+    /** Runs a try form's step, which never waits: an InterruptedException from it is a bug. */
+    private static <R> R neverWaits(Step<R> step) {
         try {
-            return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryReload");
+            return step.run();
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
