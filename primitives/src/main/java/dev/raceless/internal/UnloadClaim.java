@@ -67,8 +67,9 @@ public final class UnloadClaim {
      * future per attempt.
      *
      * Rejected: a try form that repairs and carries on silently (misuse must reach a caller who can
-     * act on it); a committed form that throws and undoes itself (the callers that found it
-     * committed wait for its end and would look again forever); spinning on a transient owner
+     * act on it); a committed form that throws on misuse and leaves the count as it found it
+     * (its caller asked to wait until done and cannot repair the count; every later attempt would
+     * fail the same way, and the object could never be retired); spinning on a transient owner
      * (EXCLUSIVE owners may run user code: waiters park on the attempt's future instead).
      *
      * Order of this file: states and fields; claiming; refusing and waiting; finishing and undoing;
