@@ -39,7 +39,9 @@ public final class UnloadClaim {
      *
      *   OPEN -> TRYING -> OPEN (via UNDOING) | COMMITTED (seal) | DONE
      *   OPEN -> EXCLUSIVE -> OPEN (via UNDOING) | COMMITTED (seal) | DONE
-     *   OPEN | TRYING -> COMMITTED (commit; from TRYING: a take-over) -> DONE | OPEN (via UNDOING)
+     *   OPEN | TRYING -> COMMITTED (commit; from TRYING: a take-over) -> DONE | OPEN (via UNDOING;
+     *                    by its owner only, and only ModuleLoader's: an interrupted unload, a reload
+     *                    whose factory threw; a Registration's COMMITTED always ends in DONE)
      *
      * attempt is the current attempt's end: a fresh future written by the claimant right after its
      * claim CAS, before the count leaves LIVE, and completed when the attempt ends (given back or
@@ -60,8 +62,12 @@ public final class UnloadClaim {
      *      over.
      *   5. UNDOING, EXCLUSIVE and COMMITTED owners end their attempt (complete attempt) on every
      *      path, also when they throw; a caller that finds them waits for that end and looks again.
-     *   6. The count is repaired only by an owner in UNDOING or COMMITTED (exclusive: nobody else
-     *      touches the count), on a LIVE count.
+     *   6. The count is repaired only by an owner in UNDOING or COMMITTED, or by a group holding
+     *      EXCLUSIVE on every member (exclusive: nobody else touches the count), on a LIVE count.
+     *
+     * The proof sketch is in docs/unload-protocol.md; jcstress TryVsCommit (invariants 3 and 4)
+     * and UndoVsCommit (invariant 2), each with a Broken twin, and Lincheck UnloadClaimLincheckTest
+     * check it.
      *
      * Costs: nothing on the hot path (tryAcquire/release are the UseCount's own); one CAS and one
      * future per attempt.
