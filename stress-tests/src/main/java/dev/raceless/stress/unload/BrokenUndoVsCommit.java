@@ -40,13 +40,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class BrokenUndoVsCommit {
     private final UseCount uses = new UseCount();
-    private final UnloadClaim claim = new UnloadClaim(uses, "dev.raceless.stress", () -> "BrokenUndoVsCommit");
-
-    public BrokenUndoVsCommit() {
-        uses.tryAcquire(); // the call in flight
-        claim.tryClaim();
-        claim.refuse(UnloadClaim.TRYING, "tryDeregister(timeout)");
-    }
+    private final UnloadClaim claim = Attempts.waitingTry(uses, "BrokenUndoVsCommit");
 
     @Actor
     public void givingUp(LLL_Result r) {
@@ -56,12 +50,7 @@ public class BrokenUndoVsCommit {
 
     @Actor
     public void committer(LLL_Result r) {
-        if (claim.commit()) {
-            claim.refuse(UnloadClaim.COMMITTED, "deregister()");
-            r.r2 = "COMMITTED";
-        } else {
-            r.r2 = "REFUSED";
-        }
+        r.r2 = Attempts.committedAndRefusing(claim);
     }
 
     @Arbiter

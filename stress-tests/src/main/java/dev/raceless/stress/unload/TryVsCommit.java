@@ -54,17 +54,11 @@ public class TryVsCommit {
 
     @Actor
     public void committedAttempt(LLL_Result r) {
-        if (!claim.commit()) {
-            r.r2 = "ALREADY";
-            return;
-        }
-        claim.refuse(UnloadClaim.COMMITTED, "commit");
-        claim.awaitRetiredUninterruptibly();
-        r.r2 = claim.finish(UnloadClaim.COMMITTED, () -> { }) ? "DONE" : "LOST";
+        r.r2 = Attempts.committedToDone(claim);
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = claim.state() == UnloadClaim.DONE && uses.state() == UseCount.State.DEAD ? "DONE" : claim.toString();
+        r.r3 = Attempts.retired(claim, uses);
     }
 }

@@ -38,13 +38,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class UndoVsCommit {
     private final UseCount uses = new UseCount();
-    private final UnloadClaim claim = new UnloadClaim(uses, "dev.raceless.stress", () -> "UndoVsCommit");
-
-    public UndoVsCommit() {
-        uses.tryAcquire(); // the call in flight
-        claim.tryClaim();
-        claim.refuse(UnloadClaim.TRYING, "tryDeregister(timeout)"); // GOING: the try is waiting
-    }
+    private final UnloadClaim claim = Attempts.waitingTry(uses, "UndoVsCommit");
 
     @Actor
     public void givingUp(LLL_Result r) {
@@ -53,12 +47,7 @@ public class UndoVsCommit {
 
     @Actor
     public void committer(LLL_Result r) {
-        if (claim.commit()) {
-            claim.refuse(UnloadClaim.COMMITTED, "deregister()");
-            r.r2 = "COMMITTED";
-        } else {
-            r.r2 = "REFUSED";
-        }
+        r.r2 = Attempts.committedAndRefusing(claim);
     }
 
     @Arbiter
