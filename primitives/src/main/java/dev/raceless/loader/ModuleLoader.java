@@ -203,7 +203,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     /**
      * A loaded instance, and a use of it. Returned with a use held by {@link #acquire(Object)};
-     * pass it on with {@link #acquire()} (a hand-off) and end each use with {@link #release()}, or
+     * pass it on with {@link #retain()} (a hand-off) and end each use with {@link #release()}, or
      * {@link #close()} in a try-with-resources statement: the two are the same call.
      *
      * @param <M> the module type
@@ -255,12 +255,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
 
         /**
-         * Takes another use on behalf of a holder (a hand-off): legal while the holder's use is
-         * held, even during an unload.
+         * Takes another use on behalf of a holder (a hand-off, as {@link UseCount#retain()}): legal
+         * while the holder's use is held, even during an unload. Never waits.
          */
-        public void acquire() {
-            uses.acquire();
+        public void retain() {
+            uses.retain();
             taken();
+        }
+
+        /**
+         * Takes another use on behalf of a holder: the same as {@link #retain()}.
+         *
+         * @deprecated never waits, unlike every other {@code acquire}: use {@link #retain()}
+         */
+        @Deprecated
+        public void acquire() {
+            retain();
         }
 
         /** A use was taken for the calling thread (debug mode: recorded; else nothing). */
