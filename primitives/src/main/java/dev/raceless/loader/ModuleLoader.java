@@ -2,13 +2,11 @@ package dev.raceless.loader;
 
 import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.internal.Stalls;
-import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.UnloadClaim;
 import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +42,11 @@ import java.util.function.Predicate;
  * with nothing changed. {@link #tryUnload(Object, long, TimeUnit)} refuses new calls while it
  * waits; on timeout it takes the instance back into use. {@link #unload(Object)} refuses new calls
  * and waits until the calls in flight have returned; interrupted, it takes the instance back as a
- * timeout would and throws {@link InterruptedException}. With {@link Style#THREE_POINT}
+ * timeout would and throws {@link InterruptedException}. A blocking unload or reload that meets a
+ * try form in progress takes it over (three points; a four-point try runs {@code stop} and
+ * {@code start}, so it is waited out instead): the try then reports {@code NOT_LOADED} (a reload:
+ * {@code BUSY}) and the blocking call finishes the unload (jcstress {@code TryUnloadVsUnload}).
+ * With {@link Style#THREE_POINT}
  * {@code stop} runs once the unload can no longer fail; with {@link Style#FOUR_POINT} it runs once
  * new calls are refused, and a lost race calls {@code start} again before any new call can reach
  * the module.
@@ -69,12 +71,18 @@ import java.util.function.Predicate;
  * names the thread). The try forms never wait for calls and report {@code BUSY}.
  *
  * <p><b>Misuse.</b> A {@link Handle#release()} without a matching acquire is not seen on the hot
- * path; the next unload or reload of that instance finds its count negative and throws
- * {@link IllegalStateException} saying so, and leaves the instance loaded and serving, with no
- * unload left pending. Null arguments throw {@link NullPointerException} naming the parameter.
+ * path; the next unload or reload of that instance finds its count negative and repairs it (adds
+ * back the missing acquires). A try form ({@code tryUnload}, {@code tryReload}, timed or not) then
+ * throws {@link IllegalStateException} saying so and leaves the instance loaded and serving, with
+ * no unload pending; the next attempt works. A blocking {@link #unload(Object)},
+ * {@link #reload(Object)} or {@link #close()} reports the misuse through {@link System.Logger}
+ * (logger {@code dev.raceless.loader}, level {@code WARNING}) and finishes. Registrations follow
+ * the same policy. A stray release while calls are in flight may go unseen (the count is then low
+ * but not negative). Null arguments throw {@link NullPointerException} naming the parameter.
  *
  * <p><b>Closing.</b> {@link #close()} refuses every new load (with {@link IllegalStateException})
- * and unloads every instance, waiting for the calls in flight.
+ * and unloads every instance, waiting for the calls in flight; a count corrupted by a stray
+ * release is repaired and reported, as by {@link #unload(Object)}.
  *
  * <p><b>Failures.</b> A factory or {@code init} that throws leaves nothing loaded: the requests
  * waiting for that load get a {@link LoadException}, a later request tries again. A
@@ -120,10 +128,16 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *   2. A handle's UseCount is LIVE only between its init returning and its unload beginning
      *      (or the give-back that ends an attempt which changed nothing).
      *   3. destroy runs only when the UseCount is DEAD: no call is running and none can start.
-     *   4. Exactly one unloader (or reloader) per handle: the claim, a CAS of unloading.
-     *   5. Every claim ends in a give-back (unloading false again, count LIVE) or a destroy
-     *      (unloading stays true), and completes its unloadEnded: also when the attempt throws
-     *      (misuse found, interrupt), so no request or unload ever waits on an attempt that ended.
+     *   4. Exactly one unloader (or reloader) per handle: the handle's UnloadClaim, the protocol
+     *      shared with Registration (its class comment: claim word, state machine, invariants;
+     *      docs/unload-protocol.md: the proof sketch). Try forms claim TRYING (three points) or
+     *      EXCLUSIVE (four points: stop and start run inside the attempt, so no take-over);
+     *      unload and reload commit (COMMITTED), taking a TRYING attempt over.
+     *   5. Every claim ends in a give-back (claim OPEN, count LIVE) or a destroy (claim DONE), and
+     *      completes its attempt's future: also when the attempt throws (misuse found, interrupt),
+     *      so no request or unload ever waits on an attempt that ended. Unlike a registration's, a
+     *      loader's COMMITTED claim may be undone by its owner (interrupted unload, a reload whose
+     *      factory threw): waiters wait for the attempt's end and look again, never for DONE.
      *
      * Loaded means LIVE. claim() takes only a handle whose count it read LIVE: that is the single
      * "ready" mark, written by reopen() once init (and start) returned, and the same mark every
@@ -134,21 +148,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * and the CAS fails) or gave it back LIVE (invariant 5).
      *
      * Request vs unload (jcstress RequestVsUnload): the request reads the key table, then tryAcquire; the
-     * unloader does tryShutdown/shutdown, waits for DEAD, destroys, then removes. A request that
+     * unloader does tryShutdown/shutdown, waits for DEAD, seals its claim, destroys, then removes. A
+     * request that
      * loads the instance itself publishes it with its own use held (UseCount.reopenAndAcquire), so
      * no unload comes between its load and its call (Lincheck ModuleLoaderLincheckTest). A request whose
      * tryAcquire succeeded did so before the count left LIVE (UseCount's TryAcquireVsShutdown), so
-     * the unload waits for it (or reports BUSY). A request that fails waits for the attempt's
-     * unloadEnded, which completes after the removal (or replacement, or give-back), and retries:
+     * the unload waits for it (or reports BUSY). A request that fails waits for the claim's
+     * attempt future, which completes after the removal (or replacement, or give-back), and retries:
      * it sees the fresh handle, or puts one, or takes the given-back instance.
      *
      * Reload is an unload whose last step installs the fresh handle instead of removing the old
      * one: refuse (shutdown), wait for DEAD, make the fresh instance (factory), stop and destroy
-     * the old one, replace(key, old, fresh) while fresh is still loading, complete the old
-     * unloadEnded (waiters retry and wait for fresh's load), then init and publish fresh on the
+     * the old one, replace(key, old, fresh) while fresh is still loading, finish the old claim
+     * (waiters retry and wait for fresh's load), then init and publish fresh on the
      * reloading thread. The factory runs before the point of no return so that a failure can give
-     * the old instance back: its count is reopened (three points: stop has not run; four points:
-     * start runs again first).
+     * the old instance back: UnloadClaim.revive reopens its count (three points: stop has not run;
+     * four points: start runs again first).
      *
      * Closing: closed is a volatile flag read only on the load path, after putIfAbsent; close()
      * writes it and then reads the map. Both sides are synchronization actions on the table's
@@ -164,9 +179,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * and a destroyed handle's count is never LIVE again. Handle.module is dropped at destroy, so
      * a cached handle keeps no module reachable.
      *
-     * Self-wait: claimWaiting refuses (giving the claim back first) when holdsUse says the calling
-     * thread holds a use of the handle it claimed, or of the handle whose attempt it would wait
-     * for. holdsUse is read only there: debug mode's per-handle record of holder threads (kept by
+     * Self-wait: claimWaiting refuses, before it claims anything, when holdsUse says the calling
+     * thread holds a use of the handle it would claim or whose attempt it would wait for. holdsUse
+     * is read only there: debug mode's per-handle record of holder threads (kept by
      * Handle.taken/release under a static final flag, so the hot path compiles to nothing without
      * it), and the owner's test (PluginHost: in a call of that plugin).
      *
@@ -189,7 +204,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     /**
      * A loaded instance, and a use of it. Returned with a use held by {@link #acquire(Object)};
-     * pass it on with {@link #acquire()} (a hand-off) and end each use with {@link #release()}, or
+     * pass it on with {@link #retain()} (a hand-off) and end each use with {@link #release()}, or
      * {@link #close()} in a try-with-resources statement: the two are the same call.
      *
      * @param <M> the module type
@@ -202,15 +217,19 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         final UseCount uses; // package-private: Binding's hot path reads it
         M module; // published by uses.reopen(); see the notes
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
-        /** The current attempt's end (destroyed, replaced or given back); written before the count leaves LIVE. */
-        private volatile CompletableFuture<Void> unloadEnded = NO_ATTEMPT;
-        private volatile boolean unloading;
+        /** Who unloads or reloads this instance, and the attempt requests wait for: the shared protocol. */
+        final UnloadClaim claim;
         /** Debug mode only: the uses each thread holds, for the self-unload check. */
         private final ConcurrentHashMap<Thread, Integer> holders = DEBUG ? new ConcurrentHashMap<>() : null;
 
         Handle(Object key) {
+            this(key, "module");
+        }
+
+        Handle(Object key, String noun) {
             this.key = key;
             this.uses = new UseCount();
+            this.claim = new UnloadClaim(uses, "dev.raceless.loader", () -> noun + " " + key);
             uses.shutdown(); // DEAD until init has returned
         }
 
@@ -221,7 +240,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
         /**
          * Ends a use. A release without a matching acquire is detected by the next unload or
-         * reload of the instance, which throws (see the class notes on misuse).
+         * reload of the instance, which repairs it (see the class notes on misuse).
          */
         public void release() {
             if (DEBUG) {
@@ -237,12 +256,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         }
 
         /**
-         * Takes another use on behalf of a holder (a hand-off): legal while the holder's use is
-         * held, even during an unload.
+         * Takes another use on behalf of a holder (a hand-off, as {@link UseCount#retain()}): legal
+         * while the holder's use is held, even during an unload. Never waits.
          */
-        public void acquire() {
-            uses.acquire();
+        public void retain() {
+            uses.retain();
             taken();
+        }
+
+        /**
+         * Takes another use on behalf of a holder: the same as {@link #retain()}.
+         *
+         * @deprecated never waits, unlike every other {@code acquire}: use {@link #retain()}
+         */
+        @Deprecated
+        public void acquire() {
+            retain();
         }
 
         /** A use was taken for the calling thread (debug mode: recorded; else nothing). */
@@ -281,8 +310,6 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             return "Handle[" + key + ", " + uses.state() + "]";
         }
     }
-
-    private static final CompletableFuture<Void> NO_ATTEMPT = CompletableFuture.completedFuture(null);
 
     /**
      * The handles by key, a {@code KeyTable}: replaced, never written, under {@code tableLock}.
@@ -487,7 +514,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 // or given back (then take it again). The attempt's future was written before the
                 // count left LIVE, and this request's failed tryAcquire read that state, so it sees this
                 // attempt's future or a later one.
-                h.unloadEnded.join();
+                h.claim.awaitAttemptUninterruptibly();
             }
         }
     }
@@ -588,27 +615,27 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *
      * @param key the module's key
      * @return {@code UNLOADED}; {@code BUSY} (nothing changed); or {@code NOT_LOADED} (nothing
-     *         live: not loaded, still loading, or another unload owns it)
+     *         live: not loaded, still loading, or another unload owns it or took this one over)
      * @throws IllegalStateException if the instance's count shows a release without a matching
-     *         acquire; the instance stays loaded and live
+     *         acquire; the count is repaired and the instance stays loaded and live
      */
     public UnloadResult tryUnload(K key) {
-        return Recorded.moduleUnload(this, key, "tryUnload", () -> tryUnloadNow(key));
+        return Recorded.moduleUnload(this, key, "tryUnload",
+                () -> neverWaits(() -> tryUnload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryUnload")));
     }
 
-    private UnloadResult tryUnloadNow(K key) {
-        Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
-        if (h == null) {
+    private UnloadResult tryUnload(K key, Waits.Mode mode, long nanos, String operation) throws InterruptedException {
+        Handle<M> h = handle(key);
+        int owned = claim(h);
+        if (owned == UnloadClaim.OPEN) {
             return UnloadResult.NOT_LOADED;
         }
-        try {
-            if (!awaitIdle(key, h, Waits.Mode.TRY, 0L)) {
-                return UnloadResult.BUSY;
-            }
-        } catch (InterruptedException e) {
-            throw new AssertionError("a try form never waits", e);
+        UnloadClaim.Outcome o = awaitIdle(key, h, owned, mode, nanos, operation);
+        if (o == UnloadClaim.Outcome.IDLE) {
+            return afterDestroy(key, stopAndDestroy(key, h, null));
         }
-        return afterDestroy(key, stopAndDestroy(key, h, null));
+        // BUSY: nothing changed; NOT_LOADED: a blocking unload took this attempt over, and finishes it
+        return o == UnloadClaim.Outcome.GIVEN_BACK ? UnloadResult.BUSY : UnloadResult.NOT_LOADED;
     }
 
     /**
@@ -634,28 +661,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private UnloadResult tryUnloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout, unit);
-        Handle<M> h = claim(handle(Objects.requireNonNull(key, "key")));
-        if (h == null) {
-            return UnloadResult.NOT_LOADED;
-        }
-        if (!awaitIdle(key, h, Waits.Mode.TIMED, nanos)) {
-            return UnloadResult.BUSY;
-        }
-        return afterDestroy(key, stopAndDestroy(key, h, null));
+        return tryUnload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos, "tryUnload(timeout)");
     }
 
     /**
      * Refuses new calls to the instance of {@code key} at once, waits for the calls in flight to
      * return, stops and destroys it. If the instance is still loading, waits for the load first;
-     * if another unload or reload owns it, waits for that one's outcome (and takes over if it
-     * gave the instance back).
+     * a try form in progress (three points) is taken over and finished by this call; if another
+     * blocking unload or reload (or a four-point try) owns it, waits for that one's outcome (and
+     * takes over if it gave the instance back). A {@link Handle#release()} without an acquire
+     * found on the way is repaired and logged (see <b>Misuse</b> above); this call still unloads.
      *
      * @param key the module's key
      * @return {@code UNLOADED}, or {@code NOT_LOADED} (nothing was loaded, its load failed, or
      *         another unload unloaded it)
-     * @throws IllegalStateException on a count that shows misuse, as {@link #tryUnload(Object)};
-     *         or if the calling thread holds a use of the instance (see the class notes), which
-     *         this call would wait for forever: nothing is changed
+     * @throws IllegalStateException if the calling thread holds a use of the instance (see the
+     *         class notes), which this call would wait for forever: nothing is changed
      * @throws InterruptedException if interrupted while waiting; the instance is taken back into
      *         use, as if this call had not been made (unless it became idle first: then it is
      *         unloaded and the interrupt status is kept)
@@ -669,7 +690,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         if (h == null) {
             return UnloadResult.NOT_LOADED;
         }
-        awaitIdle(key, h, Waits.Mode.FOREVER, 0L); // true unless it throws
+        awaitIdle(key, h, UnloadClaim.COMMITTED, Waits.Mode.FOREVER, 0L, "unload"); // IDLE unless it throws
         return afterDestroy(key, stopAndDestroy(key, h, null));
     }
 
@@ -686,9 +707,9 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code RELOADED}, or {@code LOADED} if no instance was live
      * @throws LoadException if the factory threw (the old instance serves on, untouched) or the
      *         fresh instance's init or start threw (the key is left unloaded)
-     * @throws IllegalStateException if the old instance's count shows misuse (it serves on), the
-     *         loader is closed, or the calling thread holds a use of the old instance (see the
-     *         class notes; nothing is changed)
+     * @throws IllegalStateException if the loader is closed, or the calling thread holds a use of
+     *         the old instance (see the class notes; nothing is changed). A count that shows misuse
+     *         is repaired and logged, and the reload goes on (see <b>Misuse</b> above)
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         instance serves on, as if this call had not been made
      */
@@ -706,7 +727,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
         for (;;) {
             Handle<M> h = claimWaiting(key, operation);
             if (h != null) {
-                awaitIdle(key, h, Waits.Mode.FOREVER, 0L);
+                awaitIdle(key, h, UnloadClaim.COMMITTED, Waits.Mode.FOREVER, 0L, operation); // IDLE unless it throws
                 return replace(key, h);
             }
             ReloadResult fresh = loadIfAbsent(key);
@@ -728,7 +749,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         (nothing changed)
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws LoadException as {@link #reload(Object)}
-     * @throws IllegalStateException as {@link #reload(Object)}
+     * @throws IllegalStateException as {@link #reload(Object)}; or if the old instance's count shows
+     *         a release without a matching acquire: it is repaired and the old instance serves on
      * @throws InterruptedException if interrupted while waiting for calls in flight; the old
      *         instance serves on, as if this call had not been made
      */
@@ -738,7 +760,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     private ReloadResult tryReloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout, unit);
-        return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos);
+        return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TIMED, nanos, "tryReload(timeout)");
     }
 
     /**
@@ -750,21 +772,28 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * @return {@code RELOADED}; {@code LOADED} if no instance was loaded; or {@code BUSY}
      *         (nothing changed)
      * @throws LoadException as {@link #reload(Object)}
-     * @throws IllegalStateException as {@link #reload(Object)}
+     * @throws IllegalStateException as {@link #tryReload(Object, long, TimeUnit)}
      */
     public ReloadResult tryReload(K key) {
-        return Recorded.moduleUnload(this, key, "tryReload", () -> tryReloadNow(key));
+        return Recorded.moduleUnload(this, key, "tryReload",
+                () -> neverWaits(() -> tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L, "tryReload")));
     }
 
-    private ReloadResult tryReloadNow(K key) {
+    /** A step of a try form that may wait in its timed form. */
+    private interface Step<R> {
+        R run() throws InterruptedException;
+    }
+
+    /** Runs a try form's step, which never waits: an InterruptedException from it is a bug. */
+    private static <R> R neverWaits(Step<R> step) {
         try {
-            return tryReload(Objects.requireNonNull(key, "key"), Waits.Mode.TRY, 0L);
+            return step.run();
         } catch (InterruptedException e) {
             throw new AssertionError("a try form never waits", e);
         }
     }
 
-    private ReloadResult tryReload(K key, Waits.Mode mode, long nanos) throws InterruptedException {
+    private ReloadResult tryReload(K key, Waits.Mode mode, long nanos, String operation) throws InterruptedException {
         for (;;) {
             Handle<M> current = handle(key);
             if (current == null) {
@@ -774,11 +803,12 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 }
                 continue; // someone else put one: look again
             }
-            Handle<M> h = claim(current);
-            if (h == null) {
+            int owned = claim(current);
+            if (owned == UnloadClaim.OPEN) {
                 return ReloadResult.BUSY; // loading, or another attempt owns it
             }
-            return awaitIdle(key, h, mode, nanos) ? replace(key, h) : ReloadResult.BUSY;
+            return awaitIdle(key, current, owned, mode, nanos, operation) == UnloadClaim.Outcome.IDLE
+                    ? replace(key, current) : ReloadResult.BUSY; // busy, or taken over by a blocking unload
         }
     }
 
@@ -823,11 +853,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * same count, and the claim is given back.
      */
     private void revive(K key, Handle<M> h) {
-        if (style == Style.FOUR_POINT) {
-            callPoint(key, "start", h, lifecycle::start);
-        }
-        h.uses.reopen();
-        giveBack(h);
+        h.claim.revive(UnloadClaim.COMMITTED, style == Style.FOUR_POINT ? () -> start(key, h) : null);
     }
 
     // ---------------------------------------------------------------- closing
@@ -837,14 +863,14 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * instance, waiting for its calls in flight (and for loads in progress). Waits
      * uninterruptibly; the interrupt status is kept. Idempotent.
      *
-     * @throws IllegalStateException if an instance could not be unloaded because its count shows
-     *         misuse (every other instance is unloaded first; that one stays loaded)
+     * @throws IllegalStateException if the calling thread holds a use of an instance, which it
+     *         would wait for forever (every other instance is unloaded first; that one stays loaded)
      */
     @Override
     public void close() {
         closed = true; // volatile write before reading the map; pairs with loadFresh's re-check
         boolean interrupted = false;
-        IllegalStateException misuse = null;
+        IllegalStateException left = null; // a thread that holds a use cannot unload it
         Set<K> wedged = new java.util.HashSet<>();
         try {
             for (;;) {
@@ -860,11 +886,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                         interrupted = true; // the unload gave the instance back; try it again
                     } catch (IllegalStateException e) {
                         wedged.add(key);
-                        if (misuse == null) {
-                            misuse = new IllegalStateException(
+                        if (left == null) {
+                            left = new IllegalStateException(
                                     "close() left " + noun + " " + key + " loaded: " + e.getMessage(), e);
                         } else {
-                            misuse.addSuppressed(e);
+                            left.addSuppressed(e);
                         }
                     }
                 }
@@ -877,8 +903,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (misuse != null) {
-            throw misuse;
+        if (left != null) {
+            throw left;
         }
     }
 
@@ -902,21 +928,25 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     // ---------------------------------------------------------------- attempt steps
 
 
-    /** Claims the unload of a handle read LIVE; null if none, not live, or another attempt owns it. */
-    private Handle<M> claim(Handle<M> h) {
+    /**
+     * Claims the unload of a handle read LIVE for a try form: the claim value this call owns, or
+     * OPEN if none, not live, or another attempt owns it. A four-point attempt runs stop and start
+     * (user code) between its claim and its end, so nobody may take it over: EXCLUSIVE.
+     */
+    private int claim(Handle<M> h) {
         if (h == null || h.uses.state() != UseCount.State.LIVE) { // LIVE is the ready mark; see the notes
-            return null;
+            return UnloadClaim.OPEN;
         }
-        if (!UNLOADING.compareAndSet(h, false, true)) {
-            return null; // another attempt owns it
+        if (style == Style.FOUR_POINT) {
+            return h.claim.claimExclusive() ? UnloadClaim.EXCLUSIVE : UnloadClaim.OPEN;
         }
-        h.unloadEnded = new CompletableFuture<>(); // before the count leaves LIVE; see acquireSlow
-        return h;
+        return h.claim.tryClaim() ? UnloadClaim.TRYING : UnloadClaim.OPEN;
     }
 
     /**
-     * Claims the instance of key, waiting for its load or for another attempt's outcome; null if
-     * there is nothing live to claim (none, the load failed, or another attempt destroyed it).
+     * Commits to the unload of key's instance, waiting for its load or for another committed
+     * attempt's outcome, and taking a pending try over; null if there is nothing live to claim
+     * (none, the load failed, or another attempt destroyed it).
      */
     private Handle<M> claimWaiting(K key, String operation) throws InterruptedException {
         Handle<M> h = handle(key);
@@ -924,31 +954,22 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             if (h == null) {
                 return null;
             }
-            Handle<M> c = claim(h);
-            if (c != null) {
-                if (holdsUse(h)) {
-                    giveBack(h);
-                    throw selfWait(key, operation);
-                }
-                return c;
-            }
             if (!h.ready.isDone()) {
                 try {
                     h.ready.get();
                 } catch (ExecutionException failedLoad) {
                     return null; // removed by the load that failed
                 }
-            } else if (h.unloading) {
-                if (holdsUse(h)) { // the attempt in progress waits for this thread, and this thread for it
+            } else if (h.ready.isCompletedExceptionally()) {
+                return null; // removed by the load that failed
+            } else {
+                if (holdsUse(h)) { // checked before claiming: nothing to give back
                     throw selfWait(key, operation);
                 }
-                try {
-                    h.unloadEnded.get();
-                } catch (ExecutionException e) {
-                    throw new AssertionError("an attempt's end is only ever completed normally", e);
+                if (h.claim.commitInterruptibly()) { // waits out an EXCLUSIVE try; takes a TRYING one over
+                    return h;
                 }
-            } else {
-                Thread.onSpinWait(); // between another attempt's give-back steps: look again
+                h.claim.awaitAttempt(); // another committed attempt: its end (destroyed, or given back)
             }
             if (handle(key) != h) {
                 return null; // destroyed (or replaced) by another attempt
@@ -979,89 +1000,56 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     }
 
     /**
-     * Refuses new calls to a claimed instance and waits (per mode) for the calls in flight.
-     * Returns true when the count is DEAD (four points: stopped; three points: not yet stopped);
-     * false when the instance was given back (BUSY). Throws with the claim given back.
+     * Refuses new calls to a claimed instance and waits (per mode) for the calls in flight, under
+     * the claim {@code owned}. IDLE: the count is DEAD and the claim sealed (four points: stopped;
+     * three points: not yet stopped). GIVEN_BACK: busy, the instance is live as before. TAKEN_OVER:
+     * a blocking unload took this try over and finishes it. A stray release found on the way is
+     * the claim's business (UnloadClaim.misuseFound: a try form throws, a committed one repairs).
      */
-    private boolean awaitIdle(K key, Handle<M> h, Waits.Mode mode, long nanos) throws InterruptedException {
+    private UnloadClaim.Outcome awaitIdle(K key, Handle<M> h, int owned, Waits.Mode mode, long nanos,
+                                          String operation) throws InterruptedException {
+        UnloadClaim c = h.claim;
         if (mode == Waits.Mode.TRY && style == Style.THREE_POINT) {
-            boolean dead;
-            try {
-                dead = h.uses.tryShutdown(); // all or nothing: a busy count is LIVE again
-            } catch (IllegalStateException e) {
-                giveBack(h);
-                throw misuse(key, e);
-            }
-            if (!dead) {
-                giveBack(h);
-            }
-            return dead;
+            UnloadClaim.Outcome o = c.tryRetire(owned, operation); // all or nothing: a busy count is LIVE again
+            return o == UnloadClaim.Outcome.IDLE && !c.seal(owned) ? UnloadClaim.Outcome.TAKEN_OVER : o;
         }
-        try {
-            h.uses.shutdown(); // no new call from now on
-        } catch (IllegalStateException e) { // found negative: UseCount left it LIVE
-            giveBack(h);
-            throw misuse(key, e);
-        }
+        c.refuse(owned, operation); // no new call from now on
         if (style == Style.FOUR_POINT) {
             stop(key, h);
         }
         boolean idle;
         try {
-            if (mode == Waits.Mode.TRY) {
-                idle = h.uses.tryShutdown();
-            } else if (mode == Waits.Mode.TIMED) {
-                idle = h.uses.awaitTermination(nanos, TimeUnit.NANOSECONDS);
-            } else {
-                h.uses.awaitTermination();
-                idle = true;
-            }
-        } catch (IllegalStateException e) {
-            if (takeBack(key, h)) {
-                throw misuse(key, e);
-            }
-            return true;
+            idle = c.awaitRetired(mode, nanos);
         } catch (InterruptedException e) {
-            if (takeBack(key, h)) {
+            UnloadClaim.Outcome o = takeBack(key, h, owned);
+            if (o == UnloadClaim.Outcome.GIVEN_BACK) {
                 throw e;
             }
-            Thread.currentThread().interrupt(); // it became idle first: the attempt stands
-            return true;
+            Thread.currentThread().interrupt(); // idle first, or taken over: the attempt stands
+            return o;
         }
-        return idle || !takeBack(key, h);
+        if (idle) {
+            return c.seal(owned) ? UnloadClaim.Outcome.IDLE : UnloadClaim.Outcome.TAKEN_OVER;
+        }
+        return takeBack(key, h, owned);
     }
 
     /**
      * The attempt lost the race while the count is GOING: take the instance back. Four points:
-     * start again before {@code cancelShutdown()} lets a new call in, so calls never see a stopped
-     * module and start happens-before them. Returns false if the count became DEAD in between:
-     * the attempt stands after all (four points: stopped again).
+     * start again before the count lets a new call in, so calls never see a stopped module and
+     * start happens-before them. IDLE if the count became DEAD in between: the attempt stands
+     * after all (four points: stopped again).
      */
-    private boolean takeBack(K key, Handle<M> h) {
-        if (style == Style.FOUR_POINT) {
-            callPoint(key, "start", h, lifecycle::start);
-        }
-        if (h.uses.cancelShutdown()) {
-            giveBack(h);
-            return true;
-        }
-        if (style == Style.FOUR_POINT) {
+    private UnloadClaim.Outcome takeBack(K key, Handle<M> h, int owned) {
+        UnloadClaim.Outcome o = h.claim.undo(owned, style == Style.FOUR_POINT ? () -> start(key, h) : null);
+        if (o == UnloadClaim.Outcome.IDLE && style == Style.FOUR_POINT) {
             stop(key, h);
         }
-        return false;
+        return o;
     }
 
-    /** Ends an attempt that changed nothing: the instance is live again; requests that waited take it. */
-    private void giveBack(Handle<M> h) {
-        CompletableFuture<Void> ended = h.unloadEnded;
-        h.unloading = false;
-        ended.complete(null);
-    }
-
-    private IllegalStateException misuse(K key, IllegalStateException found) {
-        return new IllegalStateException(noun + " " + key + " cannot be unloaded: its use count has more releases than "
-                + "acquires (a Handle.release() or close() without a matching acquire, or one use released twice). "
-                + "It stays loaded and serves calls; nothing was changed", found);
+    private void start(K key, Handle<M> h) {
+        callPoint(key, "start", h, lifecycle::start);
     }
 
     private void stop(K key, Handle<M> h) {
@@ -1095,12 +1083,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
             report(key, t);
         } finally {
             h.module = null; // let the instance (and its class loader) be collected
-            if (next == null) {
-                replace(key, h, null);
-            } else {
-                replace(key, h, next); // the claim keeps h in place until here
-            }
-            h.unloadEnded.complete(null); // waiting requests retry: a fresh load, or wait for next
+            // The claim keeps h in place until here; then waiting requests retry: a fresh load, or wait for next
+            h.claim.finish(UnloadClaim.COMMITTED, () -> replace(key, h, next));
         }
         return m;
     }
@@ -1185,7 +1169,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     /** A fresh handle (DEAD until its init returned) whose waits report stalls naming the key. */
     private Handle<M> newHandle(K key) {
-        Handle<M> h = new Handle<>(key);
+        Handle<M> h = new Handle<>(key, noun);
         Stalls s = stalls.prefixed("unload of " + key + ": ");
         h.uses.reportStalls(s.nanos(), TimeUnit.NANOSECONDS, s.reporter());
         return h;
@@ -1195,8 +1179,4 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
     public String toString() {
         return "ModuleLoader[" + style + ", loaded " + KeyTable.keys(table) + (closed ? ", closed" : "") + "]";
     }
-
-    // VarHandle mechanics
-    private static final VarHandle UNLOADING =
-            VarHandles.field(MethodHandles.lookup(), Handle.class, "unloading", boolean.class);
 }

@@ -391,8 +391,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param name the plugin's name
      * @return {@code UNLOADED}, {@code BUSY} (nothing changed) or {@code NOT_LOADED}, as
      *         {@link ModuleLoader#tryUnload(Object)}
-     * @throws IllegalStateException on a use count that shows misuse, as
-     *         {@link ModuleLoader#tryUnload(Object)}
+     * @throws IllegalStateException on a use count that shows misuse (it is repaired and the
+     *         plugin stays loaded), as {@link ModuleLoader#tryUnload(Object)}
      */
     public UnloadResult tryUnload(String name) {
         return modules.tryUnload(Objects.requireNonNull(name, "name"));
@@ -407,7 +407,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param unit the unit of {@code timeout}
      * @return {@code UNLOADED}, {@code BUSY} (the plugin is live again) or {@code NOT_LOADED}
      * @throws IllegalArgumentException if {@code timeout} is negative
-     * @throws IllegalStateException on a use count that shows misuse
+     * @throws IllegalStateException on a use count that shows misuse (it is repaired and the
+     *         plugin stays loaded)
      * @throws InterruptedException if interrupted while waiting; the plugin is taken back into
      *         use, as on a timeout
      */
@@ -422,8 +423,9 @@ public final class PluginHost<S> implements AutoCloseable {
      * @param name the plugin's name
      * @return {@code UNLOADED}, or {@code NOT_LOADED} if nothing was loaded (or another unload
      *         unloaded it)
-     * @throws IllegalStateException on a use count that shows misuse, or if called from inside a
-     *         call to the plugin (see the class notes; nothing is changed)
+     * @throws IllegalStateException if called from inside a call to the plugin (see the class
+     *         notes; nothing is changed). A use count that shows misuse is repaired and logged,
+     *         and the unload goes on
      * @throws InterruptedException if interrupted while waiting; the plugin is taken back into
      *         use, as if this call had not been made
      */
@@ -592,8 +594,8 @@ public final class PluginHost<S> implements AutoCloseable {
      * Refuses every new load, unloads every loaded plugin (waiting for calls in flight), and
      * closes the grace domain. Idempotent.
      *
-     * @throws IllegalStateException if a plugin could not be unloaded because its use count shows
-     *         misuse (see {@link ModuleLoader#close()}); everything else is closed first
+     * @throws IllegalStateException if called from inside a call to a plugin, which it would wait
+     *         for forever (see {@link ModuleLoader#close()}); everything else is closed first
      */
     @Override
     public void close() {

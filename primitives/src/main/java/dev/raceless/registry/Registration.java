@@ -1,13 +1,11 @@
 package dev.raceless.registry;
 
 import dev.raceless.internal.Stalls;
-import dev.raceless.internal.VarHandles;
+import dev.raceless.internal.UnloadClaim;
 import dev.raceless.internal.Waits;
 import dev.raceless.internal.jfr.Recorded;
 import dev.raceless.refcount.UseCount;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +39,8 @@ import java.util.function.Consumer;
  * deregistration that meets a try in progress takes it over: the try then reports
  * {@code ALREADY_DEREGISTERED} instead of rolling back. One that meets a group's
  * {@link RegistrationGroup#tryDeregisterAll()} in progress waits out that attempt (it never
- * blocks, so this is a short spin), then acts on its outcome.
+ * blocks, so the wait is short), then acts on its outcome (jcstress {@code TryVsCommit} checks
+ * the take-over).
  *
  * <p><b>Calls.</b> A call is a successful {@link #tryAcquire()}, the call, then {@link #release()}
  * or, the same thing for try-with-resources, {@link #close()}. Each is one operation on the
@@ -68,74 +67,46 @@ public final class Registration<T> implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * The guard is a UseCount: a call is a use. Who owns the deregistration is a small claim word:
+     * The guard is a UseCount (a call is a use); who owns the deregistration is an UnloadClaim,
+     * the protocol shared with ModuleLoader: its class comment holds the claim word, the state
+     * machine and the invariants, docs/unload-protocol.md the proof sketch. What is this class's:
      *
-     *   REGISTERED    0  nobody is deregistering
-     *   TRYING        1  a tryDeregister (timed or not) owns it and may roll back; can be taken over
-     *   ROLLING_BACK  2  the owner is undoing its shutdown or repairing a stray release; transient
-     *   COMMITTED     3  a blocking or async deregistration (or a group's deregisterAll) owns it;
-     *                    cannot roll back
-     *   DEREGISTERED  4  removed from the registry
-     *   GROUP         5  a group's tryDeregisterAll owns it; cannot be taken over; transient
+     *   tryDeregister()            TRYING; tryRetire (all or nothing); DONE or given back
+     *   tryDeregister(timeout)     TRYING; refuse, wait, DONE or undo
+     *   deregister(), async        COMMITTED (taking a TRYING attempt over); refuse, wait, DONE
+     *   group tryDeregisterAll     EXCLUSIVE on every member (see RegistrationGroup)
+     *   group deregisterAll        COMMITTED on every member it can claim
      *
-     *   0 -> 1 (try) -> 0 (busy; via 2 for the timed variant) | 4 (done)
-     *   0 -> 3 (blocking/async) -> 4;  1 -> 3 (a blocking call takes a try over)
-     *   0 -> 5 (group) -> 0 (busy: undone) | 4 (done)
+     *   R1. A COMMITTED claim of a registration is never undone: only the DONE CAS follows it. So a
+     *       caller that finds COMMITTED or DONE reports ALREADY_DEREGISTERED and may wait for
+     *       claim.done(); and any thread may help a COMMITTED claim take effect (already()).
+     *   R2. A registration is removed from its registry by the owner that won the DONE CAS, before
+     *       claim.done() completes: a caller told ALREADY_DEREGISTERED by a blocking call no
+     *       longer finds it in the registry.
      *
-     * Invariants:
-     *   1. Only the claim owner moves the UseCount to GOING or back, reopens or repairs it, and
-     *      only while it owns the claim. The one exception: anyone who finds a COMMITTED claim
-     *      may call shutdown() to help it take effect (already()); COMMITTED never rolls back.
-     *      (A try owner that was taken over may still be inside its tryShutdown; by UseCount's
-     *      rules that either ends the life or leaves it to the shutdown() of the owner that took
-     *      over.)
-     *   2. A timed owner cancels its shutdown only after CASing TRYING -> ROLLING_BACK, so a
-     *      blocking caller can never be left waiting on a count that went LIVE again: it either took
-     *      over first (the CAS fails, no rollback) or waits out ROLLING_BACK and starts afresh.
-     *   3. DEREGISTERED is set by one CAS from the claim value of its owner at that moment
-     *      (complete), after the count is DEAD. That owner alone reports DEREGISTERED, removes the
-     *      registration and completes {@code removed}. An owner that was taken over fails that CAS
-     *      and reports ALREADY_DEREGISTERED: the one that took over finishes.
-     *   4. Only TRYING can be taken over, only into COMMITTED, and COMMITTED only ever becomes
-     *      DEREGISTERED. So a claim never returns to an owner's value behind its back (no ABA),
-     *      and a caller that finds COMMITTED or DEREGISTERED may safely wait for {@code removed}.
-     *   5. The transient owners (ROLLING_BACK, GROUP) never block; commit() spins on them.
+     * Exactly one DEREGISTERED (ExactlyOneDeregisteredTest, Lincheck RegistrationLincheckTest): a
+     * report needs the one winning CAS to DONE. A group reports DEREGISTERED only after holding
+     * EXCLUSIVE on every member and winning every such CAS; EXCLUSIVE cannot be taken over, so no
+     * member's own call can win one of them.
      *
-     * Exactly one DEREGISTERED (ExactlyOneDeregisteredTest, Lincheck RegistrationLincheckTest):
-     * a report needs the one winning CAS to DEREGISTERED (invariant 3). A group reports
-     * DEREGISTERED only after holding GROUP on every member and winning every such CAS; GROUP
-     * cannot be taken over, so no member's own call can win one of them.
-     *
-     * Stray releases. A deregistration that finds the count negative (UseCount throws) repairs it
-     * with the missing acquires, while it owns the claim exclusively and the
-     * count is LIVE again (UseCount.repair()). The deficit is read by a sum that takes releases
-     * before acquires, so with correct use elsewhere it is never more than the stray releases not
-     * yet compensated: the repair never adds a use that nobody holds. Open: a second stray
-     * release racing the repair, one that found the count closing and so is compensated by
-     * UseCount itself, may be counted twice; the count is then one too high and a blocking
-     * deregistration waits for good. That takes two concurrent misuses; UseCount's exact debug
-     * tracking is the tool for those. The hot path is untouched: tryAcquire and release are one
-     * UseCount call each, and implementing AutoCloseable adds nothing to them.
-     *
-     * Rejected: a try variant that repairs and carries on silently (misuse must be visible where
-     * the caller can act on it); a committed variant that throws and undoes its commit (callers
-     * that found it committed wait for its removal and would wait forever).
+     * Stray releases are repaired by the claim (UnloadClaim.misuseFound); the deficit is read by a
+     * sum that takes releases before acquires, so with correct use elsewhere the repair never adds
+     * a use that nobody holds. Open: a second stray release racing the repair, one that found the
+     * count closing and so is compensated by UseCount itself, may be counted twice; the count is
+     * then one too high and a blocking deregistration waits for good. That takes two concurrent
+     * misuses; UseCount's exact debug tracking is the tool for those. The hot path is untouched:
+     * tryAcquire and release are one UseCount call each.
      */
 
-    private static final int REGISTERED = 0;
-    private static final int TRYING = 1;
-    private static final int ROLLING_BACK = 2;
-    private static final int COMMITTED = 3;
-    private static final int DEREGISTERED = 4;
-    private static final int GROUP = 5;
-
-    private static final System.Logger LOG = System.getLogger(Registration.class.getName());
+    private static final int TRYING = UnloadClaim.TRYING;
+    private static final int COMMITTED = UnloadClaim.COMMITTED;
+    private static final int DONE = UnloadClaim.DONE;
+    private static final int EXCLUSIVE = UnloadClaim.EXCLUSIVE;
 
     private final Registry<T> registry;
     private final T service;
     private final UseCount uses = new UseCount();
-    private final CompletableFuture<Void> removed = new CompletableFuture<>();
-    private volatile int claim;
+    private final UnloadClaim claim = new UnloadClaim(uses, Registration.class.getName(), this::toString);
 
     Registration(Registry<T> registry, T service) {
         this.registry = registry;
@@ -162,22 +133,6 @@ public final class Registration<T> implements AutoCloseable {
     public void reportStalls(long threshold, TimeUnit unit, Consumer<String> reporter) {
         Objects.requireNonNull(reporter, "reporter");
         uses.reportStalls(threshold, unit, report -> reporter.accept("deregistration of " + this + ": " + report));
-    }
-
-    /** The blocking deregistrations' wait for the calls in flight: uninterruptible, reported if it stalls. */
-    private void awaitCallsEnded() {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                uses.awaitTermination();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // keep waiting; the status is restored below
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** {@return the registered service} */
@@ -243,20 +198,21 @@ public final class Registration<T> implements AutoCloseable {
      * @return {@code true} if the registration is deregistered for good
      */
     public boolean isDeregistered() {
-        int c = claim;
-        if (c == DEREGISTERED) {
+        int c = claim.state();
+        if (c == DONE) {
             return true;
         }
-        // A DEAD count is final under every owner but a group's attempt, which may reopen it.
-        // The claim read first: if it was not GROUP then, a DEAD count read after belongs to an
-        // owner that will complete (only a GROUP owner reopens, and it cannot have claimed since:
-        // the claim is not REGISTERED). A REGISTERED claim with a DEAD count cannot be seen.
-        if (c == GROUP || c == REGISTERED) {
+        // A DEAD count is final under every owner but a group's attempt, which may reopen it
+        // (a registration never revives a DEAD count otherwise). The claim read first: if it was
+        // not EXCLUSIVE then, a DEAD count read after belongs to an owner that will complete (only
+        // an EXCLUSIVE owner reopens, and it cannot have claimed since: the claim is not OPEN).
+        // An OPEN claim with a DEAD count cannot be seen.
+        if (c == EXCLUSIVE || c == UnloadClaim.OPEN) {
             return false;
         }
         UseCount.State s = uses.state();
         // A committed count that is GOING with no use held is over as well: GOING refuses new
-        // uses, a hand-off needs a holder, and COMMITTED never rolls back. UseCount's shutdown of
+        // uses, a hand-off needs a holder, and COMMITTED never rolls back (R1). UseCount's shutdown of
         // an idle count passes through such a GOING for an instant before it reaches DEAD; this
         // keeps that instant from showing here (estimate() is never too small under correct use).
         return s == UseCount.State.DEAD || c == COMMITTED && s == UseCount.State.GOING && uses.estimate() == 0;
@@ -278,21 +234,14 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     private DeregisterResult tryDeregisterNow() {
-        if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
+        if (!claim.tryClaim()) {
             return refused();
         }
-        boolean idle;
-        try {
-            idle = uses.tryShutdown();
-        } catch (IllegalStateException misuse) { // the count is LIVE again, as before the call
-            throw strayRelease("tryDeregister()", misuse);
-        }
-        if (idle) {
+        UnloadClaim.Outcome o = claim.tryRetire(TRYING, "tryDeregister()");
+        if (o == UnloadClaim.Outcome.IDLE) {
             return complete(TRYING); // fails if a blocking call took over: it finishes
         }
-        // Busy. This call's tryShutdown left the count LIVE, unless a blocking call took over (claim is
-        // COMMITTED and its shutdown() made the count GOING): then it is theirs to finish.
-        return CLAIM.compareAndSet(this, TRYING, REGISTERED) ? DeregisterResult.BUSY : already();
+        return o == UnloadClaim.Outcome.GIVEN_BACK ? DeregisterResult.BUSY : already(); // or taken over
     }
 
     /**
@@ -316,17 +265,13 @@ public final class Registration<T> implements AutoCloseable {
 
     private DeregisterResult tryDeregisterNow(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout, unit);
-        if (!CLAIM.compareAndSet(this, REGISTERED, TRYING)) {
+        if (!claim.tryClaim()) {
             return refused();
         }
-        try {
-            uses.shutdown();
-        } catch (IllegalStateException misuse) { // the count is LIVE again, as before the call
-            throw strayRelease("tryDeregister(timeout)", misuse);
-        }
+        claim.refuse(TRYING, "tryDeregister(timeout)");
         boolean idle;
         try {
-            idle = uses.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+            idle = claim.awaitRetired(Waits.Mode.TIMED, nanos);
         } catch (InterruptedException e) {
             DeregisterResult r = rollBack();
             if (r == DeregisterResult.BUSY) {
@@ -351,13 +296,13 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     private DeregisterResult deregisterNow() {
-        if (!commit()) {
+        if (!claim.commit()) {
             already();
-            removed.join();
+            claim.done().join();
             return DeregisterResult.ALREADY_DEREGISTERED;
         }
-        shutdownCommitted("deregister()");
-        awaitCallsEnded();
+        claim.refuse(COMMITTED, "deregister()");
+        claim.awaitRetiredUninterruptibly();
         return complete(COMMITTED);
     }
 
@@ -375,40 +320,26 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     private CompletableFuture<DeregisterResult> deregisterAsyncNow() {
-        if (!commit()) {
+        if (!claim.commit()) {
             already();
-            return removed.thenApply(v -> DeregisterResult.ALREADY_DEREGISTERED);
+            return claim.done().thenApply(v -> DeregisterResult.ALREADY_DEREGISTERED);
         }
-        shutdownCommitted("deregisterAsync()");
+        claim.refuse(COMMITTED, "deregisterAsync()");
         return uses.termination().thenApply(v -> complete(COMMITTED));
     }
 
     // ---------------------------------------------------------------- group support
 
-    /** Claims for a group's all-or-nothing attempt (GROUP cannot be taken over); see RegistrationGroup. */
+    /** Claims for a group's all-or-nothing attempt (EXCLUSIVE cannot be taken over); see RegistrationGroup. */
     boolean claimForGroup() {
-        return CLAIM.compareAndSet(this, REGISTERED, GROUP);
+        return claim.claimExclusive();
     }
 
     /**
-     * The group's attempt on this member, under its GROUP claim: tryShutdown (DEAD on success).
-     *
-     * @throws IllegalStateException on a stray release; the count is repaired, the claim kept
-     */
-    boolean tryStop() {
-        try {
-            return uses.tryShutdown();
-        } catch (IllegalStateException misuse) { // LIVE again; this call owns the claim exclusively
-            repair();
-            throw misuseFound("RegistrationGroup.tryDeregisterAll()", misuse);
-        }
-    }
-
-    /**
-     * The group's attempt on all its members at once, under its GROUP claims: one
+     * The group's attempt on all its members at once, under its EXCLUSIVE claims: one
      * {@link UseCount#tryShutdownAll} (one heavy barrier for the whole group, not one per member).
      * All DEAD on success; on {@code false} every count is LIVE. A member found corrupted is
-     * repaired and reported; every count is then LIVE.
+     * repaired and reported; every count is then LIVE and every claim still the group's.
      */
     static boolean tryStopAll(List<? extends Registration<?>> members) {
         List<UseCount> counts = new ArrayList<>(members.size());
@@ -420,41 +351,38 @@ public final class Registration<T> implements AutoCloseable {
         } catch (IllegalStateException misuse) { // every count LIVE as it was; this call owns every claim
             Registration<?> corrupted = null;
             for (Registration<?> r : members) {
-                if (r.repair() > 0 && corrupted == null) {
+                if (r.claim.repairExclusive() > 0 && corrupted == null) {
                     corrupted = r;
                 }
             }
-            throw (corrupted != null ? corrupted : members.get(0))
-                    .misuseFound("RegistrationGroup.tryDeregisterAll()", misuse);
+            throw (corrupted != null ? corrupted : members.get(0)).claim
+                    .misuseException("RegistrationGroup.tryDeregisterAll()", misuse);
         }
     }
 
-    /** Gives back a GROUP claim; a member the group stopped (DEAD) is reopened first: a new life. */
+    /** Gives back an EXCLUSIVE claim; a member the group stopped (DEAD) is reopened first: a new life. */
     void undoGroup(boolean stopped) {
-        if (stopped) {
-            uses.reopen(); // DEAD and ours: cannot fail
-        }
-        claim = REGISTERED; // release; this call owns GROUP, nobody else writes it
+        claim.release(stopped);
     }
 
     /** Completes a group's tryDeregisterAll of this member, whose count is DEAD. */
     DeregisterResult finishGroup() {
-        return complete(GROUP);
+        return complete(EXCLUSIVE);
     }
 
     /** Commits for a group's deregisterAll; false if another owns or finished it. */
     boolean commitForGroup() {
-        return commit();
+        return claim.commit();
     }
 
     /** Shuts down under the group's COMMITTED claim. */
     void shutdownForGroup() {
-        shutdownCommitted("RegistrationGroup.deregisterAll()");
+        claim.refuse(COMMITTED, "RegistrationGroup.deregisterAll()");
     }
 
     /** Completes a group's deregisterAll of this member once its count is DEAD. */
     DeregisterResult finishCommitted() {
-        awaitCallsEnded();
+        claim.awaitRetiredUninterruptibly();
         return complete(COMMITTED);
     }
 
@@ -463,8 +391,8 @@ public final class Registration<T> implements AutoCloseable {
      * it as already() does.
      */
     boolean isTakenByOther() {
-        int c = claim;
-        if (c == COMMITTED || c == DEREGISTERED) {
+        int c = claim.state();
+        if (c == COMMITTED || c == DONE) {
             already();
             return true;
         }
@@ -472,66 +400,31 @@ public final class Registration<T> implements AutoCloseable {
     }
 
     void awaitRemoved() {
-        removed.join();
+        claim.done().join();
     }
 
     // ---------------------------------------------------------------- claim helpers
 
-    /** Claims for a blocking or async deregistration, taking over a TRYING owner. */
-    private boolean commit() {
-        for (int spins = 0;; spins++) {
-            int c = claim;
-            switch (c) {
-                case REGISTERED:
-                case TRYING:
-                    if (CLAIM.compareAndSet(this, c, COMMITTED)) {
-                        return true;
-                    }
-                    break;
-                case ROLLING_BACK:
-                case GROUP:
-                    // A transient owner: a timed owner undoing its shutdown, or a group's lock-free
-                    // attempt. It never blocks; it may be descheduled, so yield now and then.
-                    if ((spins & 63) == 63) {
-                        Thread.yield();
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                    break;
-                default:
-                    return false; // COMMITTED or DEREGISTERED
-            }
-        }
-    }
-
     /** A timed owner gave up: undo its shutdown, unless taken over or finished first. */
     private DeregisterResult rollBack() {
-        if (!CLAIM.compareAndSet(this, TRYING, ROLLING_BACK)) {
-            return already(); // a blocking call took over: it finishes
+        UnloadClaim.Outcome o = claim.undo(TRYING, null);
+        if (o == UnloadClaim.Outcome.IDLE) {
+            return complete(COMMITTED); // the count went DEAD before the undo: it is done
         }
-        if (uses.cancelShutdown()) {
-            claim = REGISTERED;
-            return DeregisterResult.BUSY;
-        }
-        return complete(ROLLING_BACK); // the count went DEAD before the cancel: it is done
+        return o == UnloadClaim.Outcome.GIVEN_BACK ? DeregisterResult.BUSY : already(); // or taken over
     }
 
     /**
-     * The count is DEAD and {@code owned} was this call's claim: one CAS decides the single report
-     * (invariant 3). A TRYING owner may have been taken over: the owner that took over finishes.
+     * The count is DEAD and {@code owned} was this call's claim: one CAS decides the single report.
+     * A TRYING owner may have been taken over: the owner that took over finishes.
      */
     private DeregisterResult complete(int owned) {
-        if (!CLAIM.compareAndSet(this, owned, DEREGISTERED)) {
-            return already();
-        }
-        registry.remove(this);
-        removed.complete(null);
-        return DeregisterResult.DEREGISTERED;
+        return claim.finish(owned, () -> registry.remove(this)) ? DeregisterResult.DEREGISTERED : already();
     }
 
     private DeregisterResult refused() {
-        int c = claim;
-        return c == COMMITTED || c == DEREGISTERED ? already() : DeregisterResult.BUSY;
+        int c = claim.state();
+        return c == COMMITTED || c == DONE ? already() : DeregisterResult.BUSY;
     }
 
     /**
@@ -539,11 +432,11 @@ public final class Registration<T> implements AutoCloseable {
      * that commit take effect: the committed owner CASes its claim first and shuts the count
      * down just after, and in between calls would still get in although this caller was told the
      * registration is going (Lincheck RegistrationLincheckTest found that window). shutdown() is
-     * idempotent, and a COMMITTED claim never rolls back (invariant 4), so any thread may make
-     * it; a stray release it meets is left to the owner, which repairs it.
+     * idempotent, and a registration's COMMITTED claim never rolls back (R1), so any thread may
+     * make it; a stray release it meets is left to the owner, which repairs it.
      */
     private DeregisterResult already() {
-        if (claim == COMMITTED) {
+        if (claim.state() == COMMITTED) {
             try {
                 uses.shutdown();
             } catch (IllegalStateException misuseLeftToTheOwner) {
@@ -553,59 +446,8 @@ public final class Registration<T> implements AutoCloseable {
         return DeregisterResult.ALREADY_DEREGISTERED;
     }
 
-    // ---------------------------------------------------------------- stray releases
-
-    /**
-     * A try owner's UseCount call found a stray release and left the count LIVE. Repairs it and
-     * gives the claim back, unless a blocking call took the attempt over (then the repair is its
-     * business: it finds the same negative count). Returns the exception to throw.
-     */
-    private IllegalStateException strayRelease(String operation, IllegalStateException misuse) {
-        if (CLAIM.compareAndSet(this, TRYING, ROLLING_BACK)) { // exclusive: nobody can take over now
-            try {
-                repair();
-            } finally {
-                claim = REGISTERED;
-            }
-        }
-        return misuseFound(operation, misuse);
-    }
-
-    /** shutdown() under a COMMITTED claim, which cannot roll back: repair a stray release and go on. */
-    private void shutdownCommitted(String operation) {
-        for (;;) {
-            try {
-                uses.shutdown();
-                return;
-            } catch (IllegalStateException misuse) { // the count is LIVE again; this call owns the claim
-                long added = repair();
-                LOG.log(System.Logger.Level.WARNING, () -> operation + " on " + this + " found more release() calls "
-                        + "than successful tryAcquire() calls: release() was called without a call in progress. "
-                        + "Repaired the count (" + added + " added) and deregistering anyway.", misuse);
-            }
-        }
-    }
-
-    /**
-     * Adds back the releases the count is missing, as hand-off acquires, on a LIVE count whose
-     * claim this thread owns exclusively; see the implementation notes for why it never adds a use
-     * nobody holds. At least one: the caller saw a negative count.
-     */
-    private long repair() {
-        return uses.repair(); // UseCount's way out: adds exactly the missing acquires
-    }
-
-    private IllegalStateException misuseFound(String operation, IllegalStateException misuse) {
-        return new IllegalStateException(operation + " on " + this + " found more release() calls than successful "
-                + "tryAcquire() calls: release() was called without a call in progress. The count was repaired and "
-                + "the registration left registered; deregister again.", misuse);
-    }
-
     @Override
     public String toString() {
-        return "Registration[" + service + ", " + (claim == DEREGISTERED ? "deregistered" : uses.state()) + "]";
+        return "Registration[" + service + ", " + (claim.state() == DONE ? "deregistered" : uses.state()) + "]";
     }
-
-    // VarHandle mechanics
-    private static final VarHandle CLAIM = VarHandles.field(MethodHandles.lookup(), "claim", int.class);
 }

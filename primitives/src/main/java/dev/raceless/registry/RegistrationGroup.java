@@ -52,14 +52,14 @@ public final class RegistrationGroup {
     /*
      * Implementation notes.
      *
-     * tryDeregisterAll: claim every member with GROUP (a claim nobody can take over, unlike a
-     * try's TRYING; a member's blocking call spins on it), then UseCount.tryShutdownAll over every
+     * tryDeregisterAll: claim every member with EXCLUSIVE (a claim nobody can take over, unlike a
+     * try's TRYING; a member's blocking call waits for the attempt's end), then UseCount.tryShutdownAll over every
      * member's count: all LIVE -> TRYING, one heavy barrier for the whole group (the ASYMMETRIC
      * read side's membarrier, paid once, not once per member), one count each. A busy member makes
      * the attempt fail: every count is LIVE again (one a racing last release ended is reopened: a
      * new life, exactly as before but for the instant in between), claims are released. If all
      * were idle, every member is DEAD at once and each is finished
-     * (GROUP -> DEREGISTERED, removed from its registry). Because no GROUP claim can be taken over,
+     * (EXCLUSIVE -> DONE, removed from its registry). Because no EXCLUSIVE claim can be taken over,
      * finishing cannot fail, and no member's own call can report DEREGISTERED as well (a TRYING
      * claim would not do: a member's deregister() could take it over and finish the member
      * first, and both would report it). A member can
@@ -69,9 +69,9 @@ public final class RegistrationGroup {
      * deregisterAll: commit every member it can (COMMITTED, taking over TRYING owners), shut each
      * down, then wait for each and finish it; members committed by other calls are waited for.
      * Exactly one report per member: a member this call committed is finished by this call's CAS
-     * COMMITTED -> DEREGISTERED, which cannot fail (COMMITTED is never taken over, Registration
+     * COMMITTED -> DONE, which cannot fail (COMMITTED is never taken over, UnloadClaim
      * invariant 4), and nobody else reports it (a try owner it took over reports
-     * ALREADY_DEREGISTERED, Registration invariant 3); a member it could not commit is owned by
+     * ALREADY_DEREGISTERED, UnloadClaim invariant 3); a member it could not commit is owned by
      * another call, which reports it. So the members this call names are exactly the members it
      * committed, and DEREGISTERED / PARTIAL / ALREADY_DEREGISTERED follow from how many those are.
      * Nothing is ever undone: other callers may already wait for a committed member's removal.

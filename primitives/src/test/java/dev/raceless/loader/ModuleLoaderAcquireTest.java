@@ -62,7 +62,7 @@ class ModuleLoaderAcquireTest {
     @Test
     void aHandOffKeepsTheInstanceUntilEveryUseIsReleased() {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
-        h.acquire(); // hand a use on to another thread
+        h.retain(); // hand a use on to another thread
         Background<Integer> other = Background.start("other", () -> {
             try {
                 return h.module().call();
@@ -81,7 +81,7 @@ class ModuleLoaderAcquireTest {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         Background<UnloadResult> unload = Background.start("unload", () -> loader.unload("a"));
         Background.eventually(() -> !loader.isLoaded("a"), "the unload refuses new requests");
-        h.acquire(); // a call in flight hands on its use: still legal
+        h.retain(); // a call in flight hands on its use: still legal
         h.release();
         assertFalse(unload.isDone());
         h.release();

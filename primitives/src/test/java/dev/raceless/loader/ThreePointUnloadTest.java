@@ -198,22 +198,22 @@ class ThreePointUnloadTest {
     }
 
     /**
-     * A blocking unload that meets a timed one in progress waits for its outcome; when the timed
-     * one gives the instance back (here: interrupted), the blocking one takes over and unloads it.
+     * A blocking unload that meets a timed one in progress takes it over at once, as a blocking
+     * deregistration does: the timed one can no longer give the instance back (here: interrupted,
+     * it reports NOT_LOADED) and the blocking one unloads it once the call in flight ends.
      */
     @Test
-    void aBlockingUnloadDuringATimedOneTakesOverWhenTheTimedOneGivesBack() {
+    void aBlockingUnloadTakesATimedOneOver() {
         ModuleLoader.Handle<TestModule> h = loader.acquire("a");
         Background<UnloadResult> timed = Background.start("timed", () -> loader.tryUnload("a", 1, TimeUnit.HOURS));
         eventually(() -> !loader.isLoaded("a"), "the timed unload refuses new requests");
         timed.awaitParked();
         Background<UnloadResult> blocking = Background.start("blocking", () -> loader.unload("a"));
         blocking.awaitParked();
-        assertFalse(blocking.isDone(), "the blocking unload waits for the timed one's outcome");
+        assertFalse(blocking.isDone(), "the blocking unload waits for the call in flight");
         timed.thread().interrupt();
-        assertInstanceOf(InterruptedException.class, timed.joinFailure());
-        eventually(() -> !loader.isLoaded("a"), "the blocking unload took over and refuses new calls");
-        blocking.awaitParked();
+        assertEquals(UnloadResult.NOT_LOADED, timed.join(), "taken over: the interrupted try cannot give it back");
+        assertFalse(loader.isLoaded("a"), "the blocking unload still refuses new calls");
         assertFalse(blocking.isDone(), "it still waits for the call in flight");
         h.release();
         assertEquals(UnloadResult.UNLOADED, blocking.join());

@@ -33,9 +33,10 @@ import java.util.regex.Pattern;
  * {@code Broken} and whose name matches the same {@code -t} filter jcstress was given, the sum over
  * all JVM configurations of the samples graded {@code ACCEPTABLE_INTERESTING} must be positive. A
  * broken test with no results at all fails too, and so does a result file with no test matching
- * the filter (jcstress exits 0 when its filter matches nothing). Any test with a FORBIDDEN outcome
- * observed, or a run that ended in an error, fails the gate as well: jcstress already exits
- * non-zero then, but the gate alone should give the whole verdict on a result file.
+ * the filter (jcstress exits 0 when its filter matches nothing), and any test whose runs produced
+ * no sample in any configuration (jcstress reports it OK, but it checked nothing). Any test with a
+ * FORBIDDEN outcome observed, or a run that ended in an error, fails the gate as well: jcstress
+ * already exits non-zero then, but the gate alone should give the whole verdict on a result file.
  *
  * <p>Input: the binary result file jcstress writes into its working directory
  * ({@code jcstress-results-<date>.bin.gz}), graded by jcstress's own classes, so the outcome
@@ -102,6 +103,12 @@ public final class JcstressGate {
                     failed.putIfAbsent(test.getKey(), "forbidden outcome \"" + state.getKey() + "\" seen "
                             + state.getValue().samples + " times");
                 }
+            }
+        }
+        // A test whose runs produced no sample checked nothing (jcstress still calls it OK).
+        for (Map.Entry<String, Map<String, Tally>> test : byTest.entrySet()) {
+            if (test.getValue().values().stream().mapToLong(t -> t.samples).sum() == 0) {
+                failed.putIfAbsent(test.getKey(), "no sample in any configuration: the test checked nothing");
             }
         }
         failed.forEach((test, why) -> System.out.println("JcstressGate: FAIL " + simpleName(test) + ": " + why));

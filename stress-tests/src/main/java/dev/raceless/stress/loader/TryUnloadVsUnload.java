@@ -1,0 +1,68 @@
+package dev.raceless.stress.loader;
+
+import dev.raceless.loader.ModuleLoader;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.LLL_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+    The unload protocol's take-over through ModuleLoader (docs/unload-protocol.md): instance #1 of
+    key "k" is loaded and idle; a tryUnload("k") races an unload("k") (three points), which takes a
+    try in progress over. Exactly one of them reports UNLOADED, and #1 is destroyed exactly once.
+    The take-over CAS itself is checked on the bare claim by TryVsCommit, whose broken twin
+    BrokenTryVsCommit shows two successes without it.
+
+    How to run this test:
+       $ java -jar stress-tests/target/jcstress.jar -t TryUnloadVsUnload
+
+    Outcomes (r1, r2, r3) = (tryUnload, unload, the key at the end):
+      UNLOADED,   NOT_LOADED, none live=0   the try finished first
+      NOT_LOADED, UNLOADED,   none live=0   the unload came first, or took the try over
+    Forbidden: two UNLOADED, none, a destroy run twice (live=-1), a violation, or a call that threw.
+ */
+@JCStressTest
+@Description("tryUnload() vs unload() on an idle instance: one UNLOADED, one destroy.")
+@Outcome(id = {"UNLOADED, NOT_LOADED, none live=0", "NOT_LOADED, UNLOADED, none live=0"}, expect = ACCEPTABLE,
+        desc = "Exactly one unload reported UNLOADED; one destroy.")
+@Outcome(expect = FORBIDDEN, desc = "Two or no UNLOADED, a second destroy, or a call that threw.")
+@State
+public class TryUnloadVsUnload {
+
+    private final Instances instances = new Instances();
+    private final ModuleLoader<String, Instances.Module> loader =
+            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
+
+    public TryUnloadVsUnload() {
+        loader.acquire("k").release(); // #1 is loaded before the race
+    }
+
+    @Actor
+    public void tryUnloader(LLL_Result r) {
+        try {
+            r.r1 = loader.tryUnload("k").name();
+        } catch (RuntimeException e) {
+            r.r1 = "THREW";
+        }
+    }
+
+    @Actor
+    public void unloader(LLL_Result r) {
+        try {
+            r.r2 = loader.unload("k").name();
+        } catch (InterruptedException | RuntimeException e) {
+            r.r2 = "THREW";
+        }
+    }
+
+    @Arbiter
+    public void arbiter(LLL_Result r) {
+        r.r3 = instances.view(loader);
+    }
+}
