@@ -506,17 +506,74 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
                 h.taken();
                 return h;
             }
-            if (!h.ready.isDone()) {
-                awaitLoad(key, h);
-            } else {
-                // Unloading or reloading: a request never gets the dying instance. Wait for the
-                // attempt to end: removed or replaced (then load afresh or wait for the fresh one),
-                // or given back (then take it again). The attempt's future was written before the
-                // count left LIVE, and this request's failed tryAcquire read that state, so it sees this
-                // attempt's future or a later one.
-                h.claim.awaitAttemptUninterruptibly();
+            QuiescentDomain.Reader reader = onlineReader(key, "acquire");
+            if (reader != null) {
+                reader.offline(); // see offlineIfReader
+            }
+            try {
+                awaitLoadOrAttempt(key, h);
+            } finally {
+                if (reader != null) {
+                    reader.online();
+                }
             }
         }
+    }
+
+    /** acquireSlow's wait: for the load in progress, or for the end of the unload or reload. */
+    private static void awaitLoadOrAttempt(Object key, Handle<?> h) {
+        if (!h.ready.isDone()) {
+            awaitLoad(key, h);
+        } else {
+            // Unloading or reloading: a request never gets the dying instance. Wait for the
+            // attempt to end: removed or replaced (then load afresh or wait for the fresh one),
+            // or given back (then take it again). The attempt's future was written before the
+            // count left LIVE, and this request's failed tryAcquire read that state, so it sees this
+            // attempt's future or a later one.
+            h.claim.awaitAttemptUninterruptibly();
+        }
+    }
+
+    /**
+     * Quiescent mode: a blocking operation of a thread that is an online reader of the domain runs
+     * offline, a quiescent state of the caller (as QuiescentDomain.synchronize() on an online
+     * reader). Online, its waits (for a load, for calls in flight, for another attempt) could wait
+     * for a destroy that waits for a grace period that waits for this thread. Else it just runs.
+     */
+    private <R> R offlineIfReader(K key, String operation, Recorded.Call<R, InterruptedException> body)
+            throws InterruptedException {
+        QuiescentDomain.Reader reader = onlineReader(key, operation);
+        if (reader == null) {
+            return body.call();
+        }
+        reader.offline();
+        try {
+            return body.call();
+        } finally {
+            reader.online();
+        }
+    }
+
+    /**
+     * The calling thread's Reader of the domain if it is online in it (quiescent mode; a thread
+     * local lookup, on wait paths only), else null. Inside an uncounted call it cannot go offline
+     * (a quiescent state in the middle of that call) and cannot wait online: refused.
+     */
+    private QuiescentDomain.Reader onlineReader(Object key, String operation) {
+        if (domain == null) {
+            return null;
+        }
+        QuiescentDomain.Reader reader = domain.reader();
+        if (reader == null || !reader.isOnlineInCurrentThread()) {
+            return null;
+        }
+        if (QuiescentCalls.inUncountedCall(domain)) {
+            throw new IllegalStateException(noun + " " + key + ": " + operation + "(" + key + ") would wait, and "
+                    + "was called from inside an uncounted call of " + domain + ": waiting online could wait for "
+                    + "a grace period that waits for this thread, and going offline would end the outer call's "
+                    + "protection. Nothing was changed: call it from outside the uncounted call");
+        }
+        return reader;
     }
 
     /**
@@ -656,7 +713,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         interrupt status is kept)
      */
     public UnloadResult tryUnload(K key, long timeout, TimeUnit unit) throws InterruptedException {
-        return Recorded.moduleUnload(this, key, "tryUnload(timeout)", () -> tryUnloadNow(key, timeout, unit));
+        return offlineIfReader(key, "tryUnload", () -> Recorded.moduleUnload(this, key, "tryUnload(timeout)",
+                () -> tryUnloadNow(key, timeout, unit)));
     }
 
     private UnloadResult tryUnloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
@@ -682,7 +740,7 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         unloaded and the interrupt status is kept)
      */
     public UnloadResult unload(K key) throws InterruptedException {
-        return Recorded.moduleUnload(this, key, "unload", () -> unloadNow(key));
+        return offlineIfReader(key, "unload", () -> Recorded.moduleUnload(this, key, "unload", () -> unloadNow(key)));
     }
 
     private UnloadResult unloadNow(K key) throws InterruptedException {
@@ -719,7 +777,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
 
     /** {@link #reload(Object)}, named {@code operation} in its messages (PluginHost: "upgrade"). */
     ReloadResult reload(K key, String operation) throws InterruptedException {
-        return Recorded.moduleUnload(this, key, "reload", () -> reloadNow(key, operation));
+        return offlineIfReader(key, operation, () -> Recorded.moduleUnload(this, key, "reload",
+                () -> reloadNow(key, operation)));
     }
 
     private ReloadResult reloadNow(K key, String operation) throws InterruptedException {
@@ -755,7 +814,8 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      *         instance serves on, as if this call had not been made
      */
     public ReloadResult tryReload(K key, long timeout, TimeUnit unit) throws InterruptedException {
-        return Recorded.moduleUnload(this, key, "tryReload(timeout)", () -> tryReloadNow(key, timeout, unit));
+        return offlineIfReader(key, "tryReload", () -> Recorded.moduleUnload(this, key, "tryReload(timeout)",
+                () -> tryReloadNow(key, timeout, unit)));
     }
 
     private ReloadResult tryReloadNow(K key, long timeout, TimeUnit unit) throws InterruptedException {
