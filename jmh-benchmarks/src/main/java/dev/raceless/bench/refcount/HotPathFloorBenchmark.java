@@ -47,6 +47,10 @@ import java.util.concurrent.atomic.LongAdder;
  *     the floor the loader bar compares with. It reads a module field as a call would.</li>
  * <li>{@code useCountThroughRef}: the same pair on a count read from a volatile field first: the
  *     least any design pays that can replace the instance behind a call (a loader must).</li>
+ * <li>{@code handleThroughRef}: the same pair on the count of a handle read from a volatile field
+ *     (a generic holder of the count and the module, as {@code ModuleLoader.Handle}), released
+ *     through the handle: the least any design pays that hands its caller a handle to release
+ *     (a {@code Binding} must); the count is one load further than in {@code useCountThroughRef}.</li>
  * <li>{@code loaderAcquireRelease}: {@code ModuleLoader.acquire(key)}, read the module's field,
  *     {@code release()}: the key lookup on top of that.</li>
  * </ul>
@@ -90,6 +94,8 @@ public class HotPathFloorBenchmark {
     UseCount useCount;
     /** Read on every useCountThroughRef call, as a loader reads its table. */
     volatile UseCount countRef;
+    /** Read on every handleThroughRef call, as a binding reads the handle it keeps. */
+    volatile Holder<Module> handleRef;
     Module module;
     ModuleLoader<String, Module> loader;
 
@@ -99,13 +105,15 @@ public class HotPathFloorBenchmark {
         useCount = new UseCount();
         countRef = new UseCount();
         module = new Module(KEY.length());
+        handleRef = new Holder<>(new UseCount(), module);
         loader = new ModuleLoader<>(k -> new Module(k.length()), NOTHING, ModuleLoader.Style.THREE_POINT);
         loader.acquire(KEY).release(); // loaded now: the loaded case is measured
     }
 
     @TearDown
     public void checkBalanced() {
-        if (useCount.estimate() != 0 || countRef.estimate() != 0 || longAdder.sum() != 0) {
+        if (useCount.estimate() != 0 || countRef.estimate() != 0 || handleRef.uses.estimate() != 0
+                || longAdder.sum() != 0) {
             throw new IllegalStateException("unbalanced after the run: " + useCount + ", " + countRef);
         }
         loader.close();
@@ -208,6 +216,30 @@ public class HotPathFloorBenchmark {
             return module.id;
         } finally {
             c.release();
+        }
+    }
+
+    /** A handle's shape: its count and its module (generic: a caller casts the module, as for a Handle). */
+    static final class Holder<M> {
+        final UseCount uses;
+        final M module;
+
+        Holder(UseCount uses, M module) {
+            this.uses = uses;
+            this.module = module;
+        }
+    }
+
+    @Benchmark
+    public int handleThroughRef() {
+        Holder<Module> h = handleRef;
+        if (!h.uses.tryAcquire()) {
+            return -1;
+        }
+        try {
+            return h.module.id;
+        } finally {
+            h.uses.release();
         }
     }
 
