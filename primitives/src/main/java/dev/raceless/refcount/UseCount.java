@@ -37,13 +37,11 @@ import static dev.raceless.refcount.StateWord.phase;
  * the state and then counts every announcement. At least one side sees the other: either the
  * taker sees {@code GOING} and backs out, or the count sees the use.
  *
- * <p><b>Read side.</b> How a use is announced depends on the JVM's {@link ReadSide}, fixed for the
- * life of the JVM: {@link ReadSide#FENCED FENCED}, one atomic add on a padded cell of the caller's
- * stripe; {@link ReadSide#ASYMMETRIC ASYMMETRIC}, a release store to a slot the calling platform
- * thread owns, made visible by a {@code membarrier} on every path that decides on the count
- * ({@code docs/read-side.md}). A use may be released on another thread than the one that took it:
- * the count keeps monotonic totals of acquires and releases and sums the releases first, so it
- * never reads zero while a use is held.
+ * <p><b>Read side.</b> A use is announced per the JVM's {@link ReadSide}: {@link ReadSide#FENCED
+ * FENCED}, an atomic add on a padded stripe cell; {@link ReadSide#ASYMMETRIC ASYMMETRIC}, a release
+ * store to the calling thread's own slot, made visible by a {@code membarrier} on every path that
+ * decides on the count ({@code docs/read-side.md}). A use may be released on another thread:
+ * releases are summed first, so the count never reads zero while a use is held.
  *
  * <p><b>Unloading.</b> {@link #shutdown()} moves a live count to {@code GOING} at once: every
  * {@code tryAcquire()} that starts after {@code shutdown()} returned fails (until a
@@ -76,11 +74,9 @@ import static dev.raceless.refcount.StateWord.phase;
  * <p><b>Linearizability.</b> Every operation takes effect at one instant between its call and its
  * return, except for three transients that end without anyone's help: a racing
  * {@code tryShutdown()} and {@code tryAcquire()} may both fail; {@link #state()} may report
- * {@code GOING} with no use held while a shutdown of an idle count is counting; and a shutdown
- * that counted a failing {@code tryAcquire()}'s tentative use returns with the count
- * {@code GOING} until that call's back-out makes it {@code DEAD}. The Lincheck tests
- * {@code UseCountLincheckTest} and {@code BrokenUseCountLincheckTest} check the state machine with
- * these transients ({@code docs/use-count.md}).
+ * {@code GOING} with no use held while a shutdown of an idle count is counting; a shutdown that
+ * counted a failing {@code tryAcquire()}'s tentative use returns with the count {@code GOING}
+ * until that call backs out ({@code UseCountLincheckTest}, {@code docs/use-count.md}).
  *
  * <p><b>Not guaranteed.</b> {@link #estimate()} is not an atomic snapshot. Detection of a release
  * without a matching acquire ({@link #release()}) is best effort: a surplus release while another
@@ -149,13 +145,8 @@ public final class UseCount extends CountCells {
      * (UseCount.Local), GroupShutdown (tryShutdownAll), Corruption (misuse and repair),
      * TerminationWait (waits, stall reports, JFR) and UseTracker (debug tracking).
      *
-     * Rejected: in FENCED, an owned slot with a volatile store on each side costs the two fences the
-     * xadds cost plus the slot lookup; with no fence on release the last release of a closing count
-     * could go unseen. Switching to one central atomic at shutdown (percpu_ref's mode switch) needs
-     * a grace period before tryget can be trusted to fail. A lock would make shutdown blocking.
-     *
-     * Order of this file: public API (taking and releasing, a thread's own view, shutting down,
-     * waiting, reopening, inspection), slow paths, accessors for the helpers, VarHandle mechanics.
+     * Rejected designs: docs/use-count.md, "Design decisions". Order of this file: public API,
+     * slow paths, accessors for the helpers, VarHandle mechanics.
      */
 
     /** The life cycle of a use count. */
@@ -254,10 +245,8 @@ public final class UseCount extends CountCells {
     }
 
     /**
-     * The former name of {@link #retain()}. In {@code java.util.concurrent} {@code acquire()} waits
-     * until it succeeds; this call never waits, it hands on a use the caller already holds.
+     * The former name of {@link #retain()} (an {@code acquire()} in {@code java.util.concurrent} waits).
      *
-     * @throws IllegalStateException as {@link #retain()}
      * @deprecated use {@link #retain()}
      */
     @Deprecated
@@ -300,11 +289,9 @@ public final class UseCount extends CountCells {
     // ---------------------------------------------------------------- a thread's own view
 
     /**
-     * A view of this count for the calling thread: the same uses as {@link #tryAcquire()} and
-     * {@link #release()}, without finding the thread's slot again on every call. Keep it where only
-     * that thread reaches it (a local variable of a worker loop), as with
-     * {@link java.util.concurrent.ThreadLocalRandom#current()}; make it outside the hot loop (the
-     * first one on a thread may register the thread's slot).
+     * A view of this count for the calling thread, which finds the thread's slot once (see
+     * {@link Local}). Keep it where only that thread reaches it (a local variable of a worker loop),
+     * as with {@link java.util.concurrent.ThreadLocalRandom#current()}; make it outside the hot loop.
      *
      * @return a view confined to the calling thread
      * @see Local
@@ -597,12 +584,9 @@ public final class UseCount extends CountCells {
     }
 
     /**
-     * Whether the count is {@code LIVE} now: one volatile read, no use taken. For a caller that
-     * relies on another protection to keep what the count guards alive while it uses it (a
-     * {@code ModuleLoader} call from a reader of its {@code QuiescentDomain}, which the unload
-     * waits for with a grace period after the count has left {@code LIVE}). Not a use: a
-     * {@code true} may be stale a moment later, and a {@code tryShutdown()} in progress reads
-     * {@code false}.
+     * Whether the count is {@code LIVE} now: one volatile read, no use taken, so a {@code true} may
+     * be stale at once; for a caller with another protection (a {@code ModuleLoader} call by a
+     * reader of its {@code QuiescentDomain}: docs/loader.md, "Quiescent mode").
      *
      * @return {@code true} if the state word read {@code LIVE}
      */
@@ -629,11 +613,7 @@ public final class UseCount extends CountCells {
         return SLOTS ? slots.stripes() : stripes.stripes();
     }
 
-    /**
-     * The read-side flavour this count uses, the JVM's.
-     *
-     * @return the flavour, see {@link ReadSide}
-     */
+    /** {@return the read-side flavour this count uses, the JVM's (see {@link ReadSide})} */
     public static ReadSide readSide() {
         return ReadSide.active();
     }
