@@ -25,7 +25,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
                                             destroy #1
         calls #1       -> DESTROYED
 
-    The gate (dev.raceless.stress.JcstressGate) requires a DESTROYED or VIOLATION outcome, which
+    The caller dawdles about 2 µs between its two reads (the broken use looks longer than a real
+    one), so that the interleaving shows in a quick run in every flavour; the real test has no
+    such delay. The gate (dev.raceless.stress.JcstressGate) requires a DESTROYED or VIOLATION outcome, which
     QuiescentCallVsUnload forbids: that test can see a call into a destroyed instance.
 
     How to run this test:
@@ -62,9 +64,18 @@ public class BrokenQuiescentCallVsUnload {
     @Actor
     public void caller(LLL_Result r) {
         if (loader.isLoaded("k")) { // the count read LIVE, then the module: no use, no grace period
+            dawdle(); // widens the window an unload needs, so the gate sees the bad outcome in a quick run
             r.r1 = Instances.use(cached.module());
         } else {
             r.r1 = Instances.request(loader);
+        }
+    }
+
+    /** About 2 µs, the time an unload takes from its claim to the destroy on this machine class. */
+    private static void dawdle() {
+        long end = System.nanoTime() + 2_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
         }
     }
 
