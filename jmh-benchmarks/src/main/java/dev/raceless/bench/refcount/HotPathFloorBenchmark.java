@@ -49,8 +49,10 @@ import java.util.concurrent.atomic.LongAdder;
  *     least any design pays that can replace the instance behind a call (a loader must).</li>
  * <li>{@code handleThroughRef}: the same pair on the count of a handle read from a volatile field
  *     (a generic holder of the count and the module, as {@code ModuleLoader.Handle}), released
- *     through the handle: the least any design pays that hands its caller a handle to release
- *     (a {@code Binding} must); the count is one load further than in {@code useCountThroughRef}.</li>
+ *     through the handle: the least a design pays that hands its caller a handle to release and
+ *     must see the current handle on every call; the count is one load further than in
+ *     {@code useCountThroughRef}. A {@code Binding} reads its handle plainly instead (the handle's
+ *     count tells whether it is still current), so in a loop it pays what {@code useCount} pays.</li>
  * <li>{@code loaderAcquireRelease}: {@code ModuleLoader.acquire(key)}, read the module's field,
  *     {@code release()}: the key lookup on top of that.</li>
  * </ul>
