@@ -560,14 +560,11 @@ public final class ModuleLoader<K, M> implements AutoCloseable {
      * (a quiescent state in the middle of that call) and cannot wait online: refused.
      */
     private QuiescentDomain.Reader onlineReader(Object key, String operation) {
-        if (domain == null) {
+        QuiescentDomain.Reader reader = QuiescentCalls.onlineReader(domain);
+        if (reader == null) {
             return null;
         }
-        QuiescentDomain.Reader reader = domain.reader();
-        if (reader == null || !reader.isOnlineInCurrentThread()) {
-            return null;
-        }
-        if (QuiescentCalls.inUncountedCall(domain)) {
+        if (QuiescentCalls.uncountedCallOnStack()) {
             throw new IllegalStateException(noun + " " + key + ": " + operation + "(" + key + ") would wait, and "
                     + "was called from inside an uncounted call of " + domain + ": waiting online could wait for "
                     + "a grace period that waits for this thread, and going offline would end the outer call's "

@@ -49,15 +49,30 @@ final class QuiescentCalls {
     }
 
     /**
+     * The calling thread's Reader of {@code domain} if it is online in it, else null (also for a
+     * null domain: a loader not in quiescent mode). A thread-local lookup, for wait and unload
+     * paths; a caller handed a Reader asks that Reader instead (Binding).
+     */
+    static QuiescentDomain.Reader onlineReader(QuiescentDomain domain) {
+        QuiescentDomain.Reader r = domain == null ? null : domain.reader();
+        return r != null && r.isOnlineInCurrentThread() ? r : null;
+    }
+
+    /**
      * Whether the calling thread is online in {@code domain} and inside an uncounted call (of any
      * loader: the frame does not say which domain, so a call of another domain's loader is
      * counted too, which only refuses more). Unload paths only: a stack walk.
      */
     static boolean inUncountedCall(QuiescentDomain domain) {
-        QuiescentDomain.Reader r = domain.reader();
-        if (r == null || !r.isOnlineInCurrentThread()) {
-            return false; // synchronize() does not take this thread offline: its calls stay protected
-        }
+        // not online in domain: synchronize() does not take such a thread offline, its calls stay protected
+        return onlineReader(domain) != null && uncountedCallOnStack();
+    }
+
+    /**
+     * Whether an uncounted call's frame is on the calling thread's stack, for a caller that knows
+     * it is online in the domain (see {@link #inUncountedCall}). A stack walk.
+     */
+    static boolean uncountedCallOnStack() {
         return StackWalker.getInstance().walk(frames -> frames.anyMatch(
                 f -> f.getMethodName().equals("uncountedCall") && f.getClassName().startsWith(PACKAGE)));
     }

@@ -46,7 +46,7 @@ class UseCountHandOffTest {
     /** A takes a use and hands one on for B: two uses, both up on A's stripe. */
     private void takeOnAAndHandOnForB() throws Exception {
         assertTrue(on.call(A, uc::tryAcquire));
-        on.run(A, uc::acquire);
+        on.run(A, uc::retain);
     }
 
     @Test
@@ -91,7 +91,7 @@ class UseCountHandOffTest {
     void handOffDuringGoingOnAnotherStripeKeepsTheCountAlive() throws Exception {
         assertTrue(on.call(A, uc::tryAcquire));
         uc.shutdown();
-        on.run(A, uc::acquire); // legal while GOING: A holds a use
+        on.run(A, uc::retain); // legal while GOING: A holds a use
         on.run(C, uc::release); // A's original, on a third stripe
         assertEquals(State.GOING, uc.state());
         on.run(B, uc::release);

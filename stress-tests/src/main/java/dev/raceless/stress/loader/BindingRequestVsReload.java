@@ -1,7 +1,6 @@
 package dev.raceless.stress.loader;
 
 import dev.raceless.loader.Binding;
-import dev.raceless.loader.ModuleLoader;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -26,14 +25,8 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 @State
 public class BindingRequestVsReload {
 
-    private final Instances instances = new Instances();
-    private final ModuleLoader<String, Instances.Module> loader =
-            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
-    private final Binding<Instances.Module> binding = loader.bind("k");
-
-    public BindingRequestVsReload() {
-        binding.acquire().release(); // #1 is loaded and cached in the binding before the race
-    }
+    private final LoadedKey k = LoadedKey.threePoint();
+    private final Binding<Instances.Module> binding = k.warmBinding();
 
     @Actor
     public void request(LLL_Result r) {
@@ -42,17 +35,11 @@ public class BindingRequestVsReload {
 
     @Actor
     public void reloader(LLL_Result r) {
-        try {
-            r.r2 = loader.reload("k").name();
-        } catch (InterruptedException e) { // jcstress never interrupts an actor
-            throw new AssertionError(e);
-        } catch (RuntimeException e) {
-            r.r2 = "THREW " + e.getClass().getSimpleName();
-        }
+        r.r2 = k.reload();
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = instances.view(loader);
+        r.r3 = k.view();
     }
 }

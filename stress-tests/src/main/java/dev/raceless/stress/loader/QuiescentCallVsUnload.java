@@ -2,16 +2,16 @@ package dev.raceless.stress.loader;
 
 import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.loader.Binding;
-import dev.raceless.loader.ModuleLoader;
+import dev.raceless.stress.quiescent.Readers;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressMeta;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LLL_Result;
 
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
@@ -25,7 +25,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     destroy, then loads #2.
 
     The domain is one per test class and each actor thread's Reader is registered once and kept
-    offline between actor calls (a per-state registration would drown the race in its lock).
+    offline between actor calls (quiescent.Readers: a per-state registration would drown the race in
+    its lock).
 
     How to run this test:
        $ java -jar stress-tests/target/jcstress.jar -t QuiescentCallVsUnload -m quick
@@ -39,43 +40,21 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     the DESTROYED outcome appears without the grace period.
  */
 @JCStressTest
+@JCStressMeta(QuiescentCallVsUnloadOutcomes.class)
 @Description("An uncounted call by an online reader vs unload(): the unload's grace period waits for it.")
-@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct call or unload threw.")
 @Outcome(id = ".*DESTROYED.*", expect = FORBIDDEN, desc = "A call reached an instance whose destroy had begun.")
 @Outcome(id = ".*VIOLATION.*", expect = FORBIDDEN, desc = "Destroy under a call, or two live instances of the key.")
-@Outcome(id = "1, UNLOADED, none live=0", expect = ACCEPTABLE,
-        desc = "The call read LIVE; the unload's grace period waited for its quiescent state.")
-@Outcome(id = "2, UNLOADED, loaded #2 live=1", expect = ACCEPTABLE,
-        desc = "The call was counted: it waited for #1's destroy, got a fresh #2.")
 @Outcome(expect = FORBIDDEN, desc = "Anything else.")
 @State
 public class QuiescentCallVsUnload {
-    private static final QuiescentDomain DOMAIN = new QuiescentDomain("quiescent-call-vs-unload", (a, e) -> { });
-    private static final ThreadLocal<QuiescentDomain.Reader> READER = new ThreadLocal<>();
+    private static final Readers READERS = new Readers("quiescent-call-vs-unload");
 
-    private final Instances instances = new Instances();
-    private final ModuleLoader<String, Instances.Module> loader = new ModuleLoader<>(instances, instances,
-            ModuleLoader.Style.THREE_POINT, (k, t) -> { }, DOMAIN);
-    private final Binding<Instances.Module> binding = loader.bind("k");
-
-    public QuiescentCallVsUnload() {
-        binding.acquire().release(); // #1 is loaded and cached in the binding before the race
-    }
-
-    /** The calling thread's Reader, offline; registered (then taken offline) on first use. */
-    static QuiescentDomain.Reader offlineReader(QuiescentDomain domain, ThreadLocal<QuiescentDomain.Reader> mine) {
-        QuiescentDomain.Reader r = mine.get();
-        if (r == null) {
-            r = domain.register();
-            r.offline();
-            mine.set(r);
-        }
-        return r;
-    }
+    private final LoadedKey k = LoadedKey.quiescent(READERS.domain());
+    private final Binding<Instances.Module> binding = k.warmBinding();
 
     @Actor
     public void reader(LLL_Result r) {
-        QuiescentDomain.Reader rd = offlineReader(DOMAIN, READER);
+        QuiescentDomain.Reader rd = READERS.offlineReader();
         rd.online();
         try {
             r.r1 = binding.call(rd, Instances::use);
@@ -88,17 +67,11 @@ public class QuiescentCallVsUnload {
 
     @Actor
     public void unloader(LLL_Result r) {
-        try {
-            r.r2 = loader.unload("k").name();
-        } catch (InterruptedException e) { // jcstress never interrupts an actor
-            throw new AssertionError(e);
-        } catch (RuntimeException e) {
-            r.r2 = "THREW " + e.getClass().getSimpleName();
-        }
+        r.r2 = k.unload();
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = instances.view(loader);
+        r.r3 = k.view();
     }
 }

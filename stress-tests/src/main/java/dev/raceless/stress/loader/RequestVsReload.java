@@ -1,6 +1,5 @@
 package dev.raceless.stress.loader;
 
-import dev.raceless.loader.ModuleLoader;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -41,32 +40,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class RequestVsReload {
 
-    private final Instances instances = new Instances();
-    private final ModuleLoader<String, Instances.Module> loader =
-            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
-
-    public RequestVsReload() {
-        loader.acquire("k").release(); // #1 is loaded before the race
-    }
+    private final LoadedKey k = LoadedKey.threePoint();
 
     @Actor
     public void request(LLL_Result r) {
-        r.r1 = Instances.request(loader);
+        r.r1 = k.request();
     }
 
     @Actor
     public void reloader(LLL_Result r) {
-        try {
-            r.r2 = loader.reload("k").name();
-        } catch (InterruptedException e) { // jcstress never interrupts an actor
-            throw new AssertionError(e);
-        } catch (RuntimeException e) {
-            r.r2 = "THREW " + e.getClass().getSimpleName();
-        }
+        r.r2 = k.reload();
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = instances.view(loader);
+        r.r3 = k.view();
     }
 }

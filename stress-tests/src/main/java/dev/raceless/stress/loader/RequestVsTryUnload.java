@@ -1,6 +1,5 @@
 package dev.raceless.stress.loader;
 
-import dev.raceless.loader.ModuleLoader;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -37,7 +36,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("A request vs tryUnload(): never the dying instance, never a call into a destroyed one.")
-@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct acquire() or release() threw.")
+@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct acquire(), release() or tryUnload() threw.")
 @Outcome(id = ".*DESTROYED.*", expect = FORBIDDEN, desc = "A call reached an instance whose destroy had begun.")
 @Outcome(id = ".*VIOLATION.*", expect = FORBIDDEN, desc = "Destroy under a call, or two live instances of the key.")
 @Outcome(id = "1, BUSY, loaded #1 live=1", expect = ACCEPTABLE, desc = "Call in flight: BUSY, #1 stays.")
@@ -48,26 +47,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class RequestVsTryUnload {
 
-    private final Instances instances = new Instances();
-    private final ModuleLoader<String, Instances.Module> loader =
-            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
-
-    public RequestVsTryUnload() {
-        loader.acquire("k").release(); // #1 is loaded before the race
-    }
+    private final LoadedKey k = LoadedKey.threePoint();
 
     @Actor
     public void request(LLL_Result r) {
-        r.r1 = Instances.request(loader);
+        r.r1 = k.request();
     }
 
     @Actor
     public void unloader(LLL_Result r) {
-        r.r2 = loader.tryUnload("k").name();
+        r.r2 = k.tryUnload();
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = instances.view(loader);
+        r.r3 = k.view();
     }
 }

@@ -1,6 +1,5 @@
 package dev.raceless.stress.loader;
 
-import dev.raceless.loader.ModuleLoader;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -35,7 +34,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("A request vs unload(): waits for the dying instance's destroy, then one fresh instance.")
-@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct acquire() or release() threw.")
+@Outcome(id = ".*THREW.*", expect = FORBIDDEN, desc = "A correct acquire(), release() or unload() threw.")
 @Outcome(id = ".*DESTROYED.*", expect = FORBIDDEN, desc = "A call reached an instance whose destroy had begun.")
 @Outcome(id = ".*VIOLATION.*", expect = FORBIDDEN, desc = "Destroy under a call, or two live instances of the key.")
 @Outcome(id = "1, UNLOADED, none live=0", expect = ACCEPTABLE,
@@ -46,30 +45,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class RequestVsUnload {
 
-    private final Instances instances = new Instances();
-    private final ModuleLoader<String, Instances.Module> loader =
-            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
-
-    public RequestVsUnload() {
-        loader.acquire("k").release(); // #1 is loaded before the race
-    }
+    private final LoadedKey k = LoadedKey.threePoint();
 
     @Actor
     public void request(LLL_Result r) {
-        r.r1 = Instances.request(loader);
+        r.r1 = k.request();
     }
 
     @Actor
     public void unloader(LLL_Result r) {
-        try {
-            r.r2 = loader.unload("k").name();
-        } catch (InterruptedException e) { // jcstress never interrupts an actor
-            throw new AssertionError(e);
-        }
+        r.r2 = k.unload();
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = instances.view(loader);
+        r.r3 = k.view();
     }
 }

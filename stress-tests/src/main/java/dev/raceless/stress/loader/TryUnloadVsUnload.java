@@ -1,6 +1,5 @@
 package dev.raceless.stress.loader;
 
-import dev.raceless.loader.ModuleLoader;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -35,34 +34,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class TryUnloadVsUnload {
 
-    private final Instances instances = new Instances();
-    private final ModuleLoader<String, Instances.Module> loader =
-            new ModuleLoader<>(instances, instances, ModuleLoader.Style.THREE_POINT);
-
-    public TryUnloadVsUnload() {
-        loader.acquire("k").release(); // #1 is loaded before the race
-    }
+    private final LoadedKey k = LoadedKey.threePoint();
 
     @Actor
     public void tryUnloader(LLL_Result r) {
-        try {
-            r.r1 = loader.tryUnload("k").name();
-        } catch (RuntimeException e) {
-            r.r1 = "THREW";
-        }
+        r.r1 = k.tryUnload();
     }
 
     @Actor
     public void unloader(LLL_Result r) {
-        try {
-            r.r2 = loader.unload("k").name();
-        } catch (InterruptedException | RuntimeException e) {
-            r.r2 = "THREW";
-        }
+        r.r2 = k.unload();
     }
 
     @Arbiter
     public void arbiter(LLL_Result r) {
-        r.r3 = instances.view(loader);
+        r.r3 = k.view();
     }
 }
