@@ -53,6 +53,10 @@ import java.util.concurrent.atomic.LongAdder;
  *     must see the current handle on every call; the count is one load further than in
  *     {@code useCountThroughRef}. A {@code Binding} reads its handle plainly instead (the handle's
  *     count tells whether it is still current), so in a loop it pays what {@code useCount} pays.</li>
+ * <li>{@code countThroughHolder}: the same pair on a count read (plainly) from an object the
+ *     benchmark keeps, released on the same reference: one dependent load between the caller's
+ *     field and the count, and nothing else. Any bound reference (an object a caller keeps that
+ *     reaches the current instance's count) pays at least this; a {@code Binding} is one.</li>
  * <li>{@code loaderAcquireRelease}: {@code ModuleLoader.acquire(key)}, read the module's field,
  *     {@code release()}: the key lookup on top of that.</li>
  * </ul>
@@ -96,6 +100,8 @@ public class HotPathFloorBenchmark {
     UseCount useCount;
     /** Read on every useCountThroughRef call, as a loader reads its table. */
     volatile UseCount countRef;
+    /** Read on every countThroughHolder call: an object between the caller and the count. */
+    CountHolder countHolder;
     /** Read on every handleThroughRef call, as a binding reads the handle it keeps. */
     volatile Holder<Module> handleRef;
     Module module;
@@ -108,6 +114,8 @@ public class HotPathFloorBenchmark {
         countRef = new UseCount();
         module = new Module(KEY.length());
         handleRef = new Holder<>(new UseCount(), module);
+        countHolder = new CountHolder();
+        countHolder.uses = new UseCount();
         loader = new ModuleLoader<>(k -> new Module(k.length()), NOTHING, ModuleLoader.Style.THREE_POINT);
         loader.acquire(KEY).release(); // loaded now: the loaded case is measured
     }
@@ -115,6 +123,7 @@ public class HotPathFloorBenchmark {
     @TearDown
     public void checkBalanced() {
         if (useCount.estimate() != 0 || countRef.estimate() != 0 || handleRef.uses.estimate() != 0
+                || countHolder.uses.estimate() != 0
                 || longAdder.sum() != 0) {
             throw new IllegalStateException("unbalanced after the run: " + useCount + ", " + countRef);
         }
@@ -242,6 +251,24 @@ public class HotPathFloorBenchmark {
             return h.module.id;
         } finally {
             h.uses.release();
+        }
+    }
+
+    /** What a bound reference keeps: a (plain, replaceable) reference to the current count. */
+    static final class CountHolder {
+        UseCount uses;
+    }
+
+    @Benchmark
+    public int countThroughHolder() {
+        UseCount c = countHolder.uses;
+        if (!c.tryAcquire()) {
+            return -1;
+        }
+        try {
+            return module.id;
+        } finally {
+            c.release();
         }
     }
 

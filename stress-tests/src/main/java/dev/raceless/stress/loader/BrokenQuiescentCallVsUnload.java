@@ -25,7 +25,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
                                             destroy #1
         calls #1       -> DESTROYED
 
-    The caller dawdles about 2 µs between its two reads (the broken use looks longer than a real
+    The caller dawdles about 10 µs between its two reads (the broken use looks longer than a real
     one), so that the interleaving shows in a quick run in every flavour; the real test has no
     such delay. The gate (dev.raceless.stress.JcstressGate) requires a DESTROYED or VIOLATION outcome, which
     QuiescentCallVsUnload forbids: that test can see a call into a destroyed instance.
@@ -66,9 +66,9 @@ public class BrokenQuiescentCallVsUnload {
         }
     }
 
-    /** About 2 µs, the time an unload takes from its claim to the destroy on this machine class. */
+    /** About 10 µs: longer than an unload takes from its claim to the destroy, heavy barrier included. */
     private static void dawdle() {
-        long end = System.nanoTime() + 2_000;
+        long end = System.nanoTime() + 10_000;
         while (System.nanoTime() < end) {
             Thread.onSpinWait();
         }
