@@ -219,13 +219,13 @@ public final class Binding<M> {
      * @throws LoadException if the module cannot be loaded
      */
     public <R> R call(QuiescentDomain.Reader reader, Function<? super M, ? extends R> fn) {
-        if (reader.domain() == domain && reader.isOnlineInCurrentThread()) { // domain: null unless quiescent mode
-            ModuleLoader.Handle<M> h = current;
-            if (h.uses.isLive()) { // volatile read, then the module: published before LIVE (reopen)
-                return QuiescentCalls.uncountedCall(fn, h.module);
-            }
-        }
-        return countedCall(reader, fn);
+        M m = uncounted(reader);
+        return m != null ? QuiescentCalls.uncountedCall(fn, m) : countedCall(reader, fn);
+    }
+
+    /** Whether {@code reader} is the calling thread's online Reader of the loader's domain (null if not quiescent). */
+    private boolean onlineHere(QuiescentDomain.Reader reader) {
+        return reader.domain() == domain && reader.isOnlineInCurrentThread();
     }
 
     /** Not an uncounted call: a counted one, through {@link #acquireFor}. */
@@ -250,14 +250,14 @@ public final class Binding<M> {
      */
     ModuleLoader.Handle<M> acquireFor(QuiescentDomain.Reader reader) {
         checkConfined(reader);
-        if (reader.domain() != domain || !reader.isOnlineInCurrentThread()) {
+        if (!onlineHere(reader)) {
             return acquire(); // its waits hold no grace period of this loader's domain
         }
         ModuleLoader.Handle<M> h = tryAcquire();
         if (h != null) {
             return h;
         }
-        if (QuiescentCalls.inUncountedCall(domain)) {
+        if (QuiescentCalls.uncountedCallOnStack()) { // the reader is this thread's and online: ask the stack
             throw new IllegalStateException("call(reader, fn) to key " + key + " from inside an "
                     + "uncounted call of " + domain + ": " + key + " is not live (loading, unloading or reloading), "
                     + "and waiting for it online could wait for a grace period that waits for this thread, while "
@@ -285,9 +285,9 @@ public final class Binding<M> {
      * {@link #call(QuiescentDomain.Reader, Function)}), else null: PluginBinding's fast path.
      */
     M uncounted(QuiescentDomain.Reader reader) {
-        if (reader.domain() == domain && reader.isOnlineInCurrentThread()) {
+        if (onlineHere(reader)) {
             ModuleLoader.Handle<M> h = current;
-            if (h.uses.isLive()) {
+            if (h.uses.isLive()) { // volatile read, then the module: published before LIVE (reopen); never null then
                 return h.module;
             }
         }
