@@ -54,9 +54,10 @@ import java.util.function.IntSupplier;
  *
  * <p><b>Updaters.</b> {@code synchronize()} waits for every thread that was online when its grace
  * period began; threads that come online later are not waited for, so new readers cannot starve
- * it. Concurrent callers share grace periods. Waiting spins briefly, then parks; a reader whose
- * report (or {@code offline()}, or {@code unregister}) ends the wait unparks the updater, which
- * also rescans at growing intervals (from 50 µs up to 10 ms) to notice threads that died.
+ * it. Concurrent callers share grace periods. Waiting spins briefly, then parks; the report (or
+ * {@code offline()}, or {@code unregister}) of the last thread the updater waits for unparks it,
+ * the reports before it do not. The updater also rescans at growing intervals (from 50 µs up to
+ * 10 ms) to notice threads that died.
  * {@link #trySynchronize()} never waits: it succeeds only when no online thread has to be waited
  * for; {@link #trySynchronize(long, TimeUnit)} waits at most that long.
  *
@@ -127,7 +128,10 @@ public final class QuiescentDomain implements AutoCloseable {
      *                 of gp.value the thread read at its last quiescent state or online()
      *   readers       copy-on-write array of the registered Readers (volatile, under `registry`)
      *   completed     the highest gp.value whose grace period finished; gpCount how many finished
-     *   waiter        the updater parked in a grace period, or null
+     *   Scan          one grace period's scan: g, the readers p[0..n) still waited for, and for the
+     *                 parked phase the waiter (its updater) and pending (marked readers not claimed)
+     *   Reader.waitedBy  the Scan of the parked grace period that waits for this reader (a mark),
+     *                 or null
      *   waits         GracePeriodWaits, shared with GraceDomain: gpLock (waits.lock), the sharing
      *                 of grace periods, the parked wait with its interrupt policy and stall report
      *
@@ -137,18 +141,30 @@ public final class QuiescentDomain implements AutoCloseable {
      *   3. A thread that stores ctr = g has read gp.value = g, with an acquire load, before the
      *      store (so ctr never runs ahead of what the thread has seen).
      *   4. A Reader is in `readers` (a volatile store) before its first online store.
+     *   5. Only the gpLock holder marks (waitedBy = its Scan), once per reader per Scan, and only
+     *      the readers it still waits for when it stops spinning; a mark is removed only by a
+     *      claim, CAS(waitedBy, scan, null), so each marked reader is claimed exactly once.
+     *   6. A reader claims itself only after a volatile store of a ctr that passes the Scan's g (0,
+     *      or >= g); the updater claims each reader its rescans drop, and at the end of the wait
+     *      every reader still marked: no mark outlives its grace period.
+     *   7. Each claim of the parked phase subtracts 1 from that Scan's pending (set to the number
+     *      marked before the first mark), so pending is 0 exactly when every marked reader is
+     *      claimed. The reader whose claim takes it to 0 unparks the waiter; no other report does.
      *
      * A grace period (runGracePeriod): g = getAndAdd(gp.value, 1) + 1, then scan every Reader r:
      *   ctr >= g       r reported after reading g: passed;
      *   ctr == 0       offline: passed (ASYMMETRIC: only if read after a heavy barrier that ran
      *                  after the add; the first such zero triggers one barrier and a rescan);
      *   0 < ctr < g    online since before g: wait, unless its thread has died.
-     * The wait rescans with onSpinWait a little, then publishes `waiter` and parks.
+     * The wait rescans with onSpinWait a little, then marks the readers it still waits for
+     * (Scan.mark) and parks, rescanning when the last of them unparks it and at growing
+     * intervals (a thread that dies wakes no one); when the wait ends it claims the readers left.
      *
      * The rule, the proof sketch (quiescent state, offline, online, registration, death, sharing)
      * and the wake-up argument are written once, in docs/quiescent-domain.md, "Proof"; they rest
-     * on invariants 1-4 and on the scan above (jcstress QuiescentUnpublishThenFree,
-     * OnlineUnpublishThenFree and their broken twins).
+     * on invariants 1-7 and on the scan above (jcstress QuiescentUnpublishThenFree,
+     * OnlineUnpublishThenFree, QuiescentWakesOnLastReport and their broken twins). The marks
+     * decide wake-ups only: whether a grace period is done is always the rescan's answer.
      *
      * Rejected: a fence in quiescent() (liburcu's smp_mb before and after the store): a release
      * store after an acquire load is all the rule needs, and the fast path stores nothing. A
@@ -157,6 +173,11 @@ public final class QuiescentDomain implements AutoCloseable {
      * a table would need to know it runs in the pool; liburcu's offline-for-the-wait keeps such
      * code simple. A fence in every online() in ASYMMETRIC too (no membarrier when a reader is
      * seen offline): the read side's flavour decides for every primitive of the library alike.
+     * An unpark at every report while an updater waits: a wake-up per reader per grace period,
+     * each a context switch that takes a CPU from the readers. A grace-period number as the mark
+     * (long waitedBy = g) with one pending count per domain: a claim that lands after its grace
+     * period gave up would subtract from the next one's count; a Scan is marked once and counts
+     * its own claims, so a late claim changes only a finished Scan.
      *
      * Order of the file: registration, grace periods (synchronize family), deferred actions,
      * stall reports, inspection, then Reader and the VarHandle mechanics.
@@ -182,8 +203,10 @@ public final class QuiescentDomain implements AutoCloseable {
     private volatile long completed;
     /** Grace periods completed. */
     private volatile long gpCount;
-    /** The updater parked in a grace period, or null. */
-    private volatile Thread waiter;
+    /** Parked updaters unparked by a reader's claim (the last one each waited for). For tests. */
+    private volatile long wakeUps;
+    /** The first park between rescans of a parked grace period; 0: none, rescan only when woken. */
+    private final long firstRescanNanos;
 
     /** Creates a domain whose deferred actions report failures through a {@link System.Logger}. */
     public QuiescentDomain() {
@@ -198,6 +221,18 @@ public final class QuiescentDomain implements AutoCloseable {
      *        the action thread and should not block
      */
     public QuiescentDomain(String name, BiConsumer<? super Runnable, ? super Throwable> errorHandler) {
+        this(name, errorHandler, true);
+    }
+
+    /**
+     * A domain whose parked grace periods rescan at growing intervals ({@code timedRescans}), or
+     * only when a reader's claim wakes them. For tests: without the timed rescans a missed
+     * wake-up parks forever instead of costing a rescan, and a thread that dies online holds
+     * every grace period.
+     */
+    QuiescentDomain(String name, BiConsumer<? super Runnable, ? super Throwable> errorHandler,
+                    boolean timedRescans) {
+        this.firstRescanNanos = timedRescans ? FIRST_RESCAN_NANOS : 0L;
         this.actions = new DeferredActions(this, d -> ((QuiescentDomain) d).awaitGracePeriod(), "QuiescentDomain",
                 name, errorHandler); // checks name and errorHandler
         this.name = name;
@@ -436,7 +471,12 @@ public final class QuiescentDomain implements AutoCloseable {
         return r;
     }
 
-    /** One grace period's scanning state: {@code p[0..n)} are the readers still to wait for. */
+    /**
+     * One grace period's scanning state: {@code p[0..n)} are the readers still to wait for. Once
+     * the wait parks, also what its readers' reports need to wake it (invariants 5-7): the
+     * waiter and the count of marked readers not yet claimed. Used by the updater only, but for
+     * {@code g}, {@code waiter} and {@code pending}, which marked readers read.
+     */
     private static final class Scan {
         final long g;
         final Reader[] p;
@@ -444,6 +484,14 @@ public final class QuiescentDomain implements AutoCloseable {
         /** Whether a ctr read as 0 is definitive: always in FENCED, after one heavy barrier in ASYMMETRIC. */
         boolean zeroDefinitive = !Flavour.ASYMMETRIC;
         boolean sawDead;
+        /** The updater, unparked by the reader whose claim takes {@code pending} to 0. */
+        final Thread waiter = Thread.currentThread();
+        /** Marked readers not yet claimed; set before the first mark (invariant 7). */
+        volatile int pending;
+        /** Whether p[0..n) are marked: from then on each reader run() drops is claimed. */
+        boolean marked;
+        /** This updater's own claim took pending to 0: no reader will unpark it. */
+        boolean claimedLast;
 
         Scan(long g, Reader[] p) {
             this.g = g;
@@ -451,9 +499,54 @@ public final class QuiescentDomain implements AutoCloseable {
             this.n = p.length;
         }
 
-        /** Rescans: DONE if no reader is left to wait for, else TIMED_OUT (not yet). */
+        /**
+         * Rescans: DONE if no reader is left to wait for, else TIMED_OUT (not yet). A rescan whose
+         * own claim took the last marked reader rescans once more: every marked reader is
+         * claimed, those it kept claimed themselves after storing a passing ctr, and the second
+         * rescan sees them ("Wake-up" in docs/quiescent-domain.md).
+         */
         int check() {
-            return (n = run(p, n)) == 0 ? DONE : TIMED_OUT;
+            n = run(p, n);
+            if (claimedLast && n != 0) {
+                claimedLast = false;
+                n = run(p, n);
+            }
+            return n == 0 ? DONE : TIMED_OUT;
+        }
+
+        /**
+         * Marks the readers still waited for, before the wait parks: pending first, then each
+         * mark, then the caller rescans (the updater's half of the wake-up Dekker).
+         */
+        void mark() {
+            pending = n; // volatile; read by claims that read a mark stored after it
+            for (int i = 0; i < n; i++) {
+                WAITED_BY.setVolatile(p[i], this); // volatile: pairs with the reader's read after its ctr store
+            }
+            marked = true;
+        }
+
+        /** At the end of the wait, whatever its outcome: claims the readers still marked (invariant 6). */
+        void unmark() {
+            if (marked) {
+                for (int i = 0; i < n; i++) {
+                    // no count: nobody waits on it now; lost: the reader claimed, and counts itself
+                    WAITED_BY.compareAndSet(p[i], this, null);
+                }
+            }
+        }
+
+        /** The updater's claim of a reader its rescan dropped. */
+        private void drop(Reader r) {
+            // the reader's claim CASes the same mark: one of the two wins (invariant 5)
+            if (marked && WAITED_BY.compareAndSet(r, this, null) && countClaim()) {
+                claimedLast = true;
+            }
+        }
+
+        /** Counts one claim; true for the claim that takes pending to 0 (invariant 7). */
+        boolean countClaim() {
+            return (int) PENDING.getAndAdd(this, -1) == 1; // xadd: after every earlier claim's, see check()
         }
 
         /**
@@ -465,19 +558,23 @@ public final class QuiescentDomain implements AutoCloseable {
             int k = 0;
             for (int i = 0; i < n; i++) {
                 Reader r = p[i];
-                long c = r.ctr; // volatile: a synchronization action, for the FENCED online Dekker
+                long c = r.ctr; // volatile: the FENCED online Dekker, and the wake-up Dekker's read
                 if (c - g >= 0) {
+                    drop(r);
                     continue; // reported after reading g
                 }
                 if (c == 0L) {
                     if (!zeroDefinitive) {
                         zeroSeen = true;
                         p[k++] = r;
+                    } else {
+                        drop(r);
                     }
                     continue; // offline
                 }
                 if (!r.ownerAlive()) { // isAlive(): happens-after the thread's last action
                     sawDead = true;
+                    drop(r);
                     continue;
                 }
                 p[k++] = r;
@@ -498,21 +595,33 @@ public final class QuiescentDomain implements AutoCloseable {
         if (r != TIMED_OUT) {
             return r;
         }
-        waiter = Thread.currentThread(); // publish, then rescan: pairs with the readers' store-then-read
+        scan.mark(); // then park's first rescan: the updater's store-then-read of the wake-up Dekker
         try { // dead threads wake no one: rescan at growing intervals
             return waits.park(this, check, waited -> reportStall(scan, waited), mode, deadline,
-                    FIRST_RESCAN_NANOS, MAX_RESCAN_NANOS);
+                    firstRescanNanos, MAX_RESCAN_NANOS);
         } finally {
-            waiter = null;
+            scan.unmark(); // timed out, interrupted or done: no mark outlives the grace period
         }
     }
 
-    /** Called by a reader after its volatile store: wakes a parked updater. */
-    void wakeWaiter() {
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w); // benign race with the reset: an extra unpark costs one rescan
+    /**
+     * A reader's side of the wake-up, after its volatile store of {@code ctr = c}: if a parked
+     * grace period marked the reader and {@code c} passes it, claims the reader; the claim that
+     * takes the count to 0 unparks the updater.
+     */
+    private void claim(Reader r, long c) {
+        Scan s = r.waitedBy; // volatile: the read of the wake-up Dekker, after the store of ctr
+        if (s != null && (c == 0L || c - s.g >= 0) && WAITED_BY.compareAndSet(r, s, null) && s.countClaim()) {
+            // Benign race: s's updater may have returned already (its rescan saw this store and
+            // lost the claim to this reader); the unpark is then a spurious wake-up of that thread.
+            WAKE_UPS.getAndAdd(this, 1L);
+            LockSupport.unpark(s.waiter);
         }
+    }
+
+    /** How many parked updaters a reader's claim has unparked (one per parked wait at most). For tests. */
+    long wakeUps() {
+        return wakeUps;
     }
 
     // ---------------------------------------------------------------- deferred actions
@@ -686,6 +795,8 @@ public final class QuiescentDomain implements AutoCloseable {
     abstract static class ReaderFields extends ReaderHead {
         /** 0 offline, else the gp value of the last report; written by the owner only. */
         volatile long ctr;
+        /** The parked grace period that marked this reader, until one side claims it (invariant 5). */
+        volatile Scan waitedBy;
         /** The owner's thread id, for the confinement check. */
         final long ownerId;
         final WeakReference<Thread> owner;
@@ -729,8 +840,9 @@ public final class QuiescentDomain implements AutoCloseable {
         /**
          * Reports a quiescent state: the calling thread holds no reference it read from the
          * domain before this call. Allocates nothing; while no grace period has begun since the
-         * last report, a load and a compare; else one volatile store (and an unpark of a waiting
-         * updater).
+         * last report, a load and a compare; else one volatile store and a volatile load (and,
+         * for a parked updater that waits for this thread, a compare-and-set and an atomic
+         * decrement; an unpark if this is the last thread it waits for).
          *
          * @throws IllegalStateException if called from another thread, while offline or after
          *         unregister
@@ -754,13 +866,14 @@ public final class QuiescentDomain implements AutoCloseable {
             }
             if (ctr != g) {
                 CTR.setVolatile(this, g); // release of the reads before; volatile for the wake-up Dekker
-                domain.wakeWaiter();
+                domain.claim(this, g);
             }
         }
 
         /**
          * Goes offline: grace periods stop waiting for this thread until {@link #online()}. The
-         * thread must hold no reference read from the domain while offline. One volatile store.
+         * thread must hold no reference read from the domain while offline. One volatile store
+         * and a volatile load (and a parked updater's wake-up, as {@link #quiescent()}).
          *
          * @throws IllegalStateException if called from another thread, while offline or after
          *         unregister
@@ -772,7 +885,7 @@ public final class QuiescentDomain implements AutoCloseable {
                         + "\") that is offline already; nothing was changed");
             }
             CTR.setVolatile(this, 0L); // release of the reads before; volatile for the wake-up Dekker
-            domain.wakeWaiter();
+            domain.claim(this, 0L);
         }
 
         /**
@@ -805,8 +918,8 @@ public final class QuiescentDomain implements AutoCloseable {
                 again = (long) GP_VALUE.getVolatile(gp);
             }
             if (again != g) { // a grace period began meanwhile: this thread is past it
-                CTR.setVolatile(this, again);
-                domain.wakeWaiter();
+                CTR.setVolatile(this, again); // volatile for the wake-up Dekker
+                domain.claim(this, again);
             }
         }
 
@@ -846,7 +959,7 @@ public final class QuiescentDomain implements AutoCloseable {
             }
             closed = true;
             CTR.setVolatile(this, 0L); // as offline()
-            domain.wakeWaiter();
+            domain.claim(this, 0L);
             domain.unregister(this);
         }
 
@@ -863,6 +976,11 @@ public final class QuiescentDomain implements AutoCloseable {
          */
         public QuiescentDomain domain() {
             return domain;
+        }
+
+        /** Whether a parked grace period has marked this reader and neither side has claimed it. For tests. */
+        boolean isMarked() {
+            return waitedBy != null;
         }
 
         boolean ownerAlive() {
@@ -905,4 +1023,9 @@ public final class QuiescentDomain implements AutoCloseable {
             long.class);
     private static final VarHandle CTR = VarHandles.field(MethodHandles.lookup(), ReaderFields.class, "ctr",
             long.class);
+    private static final VarHandle WAITED_BY = VarHandles.field(MethodHandles.lookup(), ReaderFields.class,
+            "waitedBy", Scan.class);
+    private static final VarHandle PENDING = VarHandles.field(MethodHandles.lookup(), Scan.class, "pending",
+            int.class);
+    private static final VarHandle WAKE_UPS = VarHandles.field(MethodHandles.lookup(), "wakeUps", long.class);
 }

@@ -28,24 +28,31 @@ class QuiescentDeadThreadTest {
     @Test
     void aThreadThatDiesWhileAnUpdaterWaitsForItEndsTheWait() throws Exception {
         QuiescentDomain d = new QuiescentDomain();
-        CountDownLatch registered = new CountDownLatch(1);
         CountDownLatch die = new CountDownLatch(1);
-        Thread reader = start("reader", () -> {
-            d.register();
-            registered.countDown();
-            try {
-                die.await(); // online, never reports
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        registered.await();
+        Thread reader = onlineUntil(d, die);
         Thread updater = start("updater", d::synchronize);
         awaitParkedIn(updater, d);
         die.countDown();
         join(reader);
         join(updater); // the updater's rescan finds the owner dead
         assertEquals(1, d.gracePeriodsCompleted());
+    }
+
+    @Test
+    void aThreadThatDiesAfterTheOtherReaderReportedEndsTheWait() throws Exception {
+        QuiescentDomain d = new QuiescentDomain();
+        CountDownLatch die = new CountDownLatch(1);
+        Thread reader = onlineUntil(d, die);
+        try (QuiescentTesting.Driven other = new QuiescentTesting.Driven("other").register(d)) {
+            Thread updater = start("updater", d::synchronize);
+            awaitParkedIn(updater, d);
+            other.quiescent(); // claimed, but a reader is left: no wake-up
+            die.countDown();
+            join(reader);
+            join(updater); // a timed rescan finds the owner dead and claims it
+            assertEquals(0, d.wakeUps(), "a thread that dies wakes no one: the timed rescans find it");
+            assertEquals(1, d.gracePeriodsCompleted());
+        }
     }
 
     @Test
@@ -57,5 +64,21 @@ class QuiescentDeadThreadTest {
         QuiescentDomain.Reader r = d.register();
         assertEquals(1, d.registeredReaders());
         r.unregister();
+    }
+
+    /** A thread registered with {@code d}, online and never reporting until {@code die} opens; then it ends. */
+    private static Thread onlineUntil(QuiescentDomain d, CountDownLatch die) throws InterruptedException {
+        CountDownLatch registered = new CountDownLatch(1);
+        Thread reader = start("reader", () -> {
+            d.register();
+            registered.countDown();
+            try {
+                die.await(); // online, never reports
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        registered.await();
+        return reader;
     }
 }

@@ -57,6 +57,71 @@ class QuiescentDomainTest {
     }
 
     @Test
+    void aParkedUpdaterIsWokenByTheLastReportItWaitsForAndNotBefore() throws Exception {
+        QuiescentDomain d = new QuiescentDomain("wake", (a, e) -> { }, false); // no timed rescans: a claim wakes it
+        try (Driven a = new Driven("a").register(d); Driven b = new Driven("b").register(d)) {
+            Thread updater = start("updater", d::synchronize);
+            awaitParkedIn(updater, d);
+            a.quiescent();
+            assertEquals(0, d.wakeUps(), "a report that leaves a reader to wait for wakes no one");
+            assertEquals(0, d.gracePeriodsCompleted());
+            b.quiescent();
+            join(updater);
+            assertEquals(1, d.wakeUps(), "the last report wakes the updater");
+            assertEquals(1, d.gracePeriodsCompleted());
+        }
+    }
+
+    @Test
+    void offlineAndUnregisterWakeAParkedUpdaterAsTheLastReport() throws Exception {
+        QuiescentDomain d = new QuiescentDomain("wake", (a, e) -> { }, false);
+        try (Driven a = new Driven("a").register(d); Driven b = new Driven("b").register(d)) {
+            Thread updater = start("updater", d::synchronize);
+            awaitParkedIn(updater, d);
+            a.unregister();
+            assertEquals(0, d.wakeUps());
+            b.offline();
+            join(updater);
+            assertEquals(1, d.wakeUps());
+        }
+    }
+
+    @Test
+    void aWaitThatTimesOutOrIsInterruptedLeavesNoMarkBehind() throws Exception {
+        QuiescentDomain d = new QuiescentDomain("marks", (a, e) -> { }, false);
+        try (Driven a = new Driven("a").register(d); Driven b = new Driven("b").register(d)) {
+            assertFalse(d.trySynchronize(1, TimeUnit.MILLISECONDS)); // spins, marks both, parks, gives up
+            assertFalse(a.reader.isMarked() || b.reader.isMarked(), "a timed-out wait claims what it marked");
+
+            AtomicInteger interrupted = new AtomicInteger();
+            Thread waiter = start("interrupted", () -> {
+                try {
+                    d.trySynchronize(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    interrupted.incrementAndGet();
+                }
+            });
+            awaitParkedIn(waiter, d);
+            assertTrue(a.reader.isMarked() && b.reader.isMarked(), "a parked wait marks the readers it waits for");
+            waiter.interrupt();
+            join(waiter);
+            assertEquals(1, interrupted.get());
+            assertFalse(a.reader.isMarked() || b.reader.isMarked(), "an interrupted wait claims what it marked");
+
+            a.quiescent(); // passes the abandoned grace period: nothing to claim, nobody to wake
+            assertEquals(0, d.wakeUps());
+            Thread updater = start("updater", d::synchronize); // a new grace period counts its own readers
+            awaitParkedIn(updater, d);
+            a.quiescent();
+            assertEquals(0, d.wakeUps());
+            b.quiescent();
+            join(updater);
+            assertEquals(1, d.wakeUps());
+            assertFalse(a.reader.isMarked() || b.reader.isMarked());
+        }
+    }
+
+    @Test
     void offlineReadersAreNotWaitedForAndOnlineReadersAreAgain() throws Exception {
         QuiescentDomain d = new QuiescentDomain();
         try (Driven reader = new Driven("reader").register(d)) {
