@@ -54,9 +54,10 @@ import java.util.function.IntSupplier;
  *
  * <p><b>Updaters.</b> {@code synchronize()} waits for every thread that was online when its grace
  * period began; threads that come online later are not waited for, so new readers cannot starve
- * it. Concurrent callers share grace periods. Waiting spins briefly, then parks; the report (or
- * {@code offline()}, or {@code unregister}) of the last thread the updater waits for unparks it,
- * the reports before it do not. The updater also rescans at growing intervals (from 50 µs up to
+ * it. Concurrent callers share grace periods. Waiting spins briefly (only while fewer threads
+ * are left to wait for than there are CPUs), then parks; the report (or {@code offline()}, or
+ * {@code unregister}) of the last thread the updater waits for unparks it, the reports before it
+ * do not. The updater also rescans at growing intervals (from 50 µs up to
  * 10 ms) to notice threads that died.
  * {@link #trySynchronize()} never waits: it succeeds only when no online thread has to be waited
  * for; {@link #trySynchronize(long, TimeUnit)} waits at most that long.
@@ -156,7 +157,8 @@ public final class QuiescentDomain implements AutoCloseable {
      *   ctr == 0       offline: passed (ASYMMETRIC: only if read after a heavy barrier that ran
      *                  after the add; the first such zero triggers one barrier and a rescan);
      *   0 < ctr < g    online since before g: wait, unless its thread has died.
-     * The wait rescans with onSpinWait a little, then marks the readers it still waits for
+     * The wait rescans with onSpinWait a little (only while fewer readers are left than CPUs:
+     * else the spin takes a CPU from a reader it waits for), then marks the readers it still waits for
      * (Scan.mark) and parks, rescanning when the last of them unparks it and at growing
      * intervals (a thread that dies wakes no one); when the wait ends it claims the readers left.
      *
@@ -186,6 +188,7 @@ public final class QuiescentDomain implements AutoCloseable {
     /** First and longest park between rescans of a waiting grace period (dead threads wake no one). */
     private static final long FIRST_RESCAN_NANOS = 50_000L, MAX_RESCAN_NANOS = 10_000_000L;
     private static final Reader[] NONE = new Reader[0];
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
     private static final AtomicInteger DOMAINS = new AtomicInteger();
 
     private final String name;
@@ -591,7 +594,9 @@ public final class QuiescentDomain implements AutoCloseable {
     /** Waits until no reader of the scan is left to wait for. The caller holds gpLock. */
     private int await(Scan scan, Waits.Mode mode, long deadline) {
         IntSupplier check = scan::check;
-        int r = GracePeriodWaits.spin(check);
+        // Spin only while a CPU is left over: with as many online readers to wait for as CPUs, a
+        // spinning updater takes a CPU from the very readers it waits for.
+        int r = scan.n < CPUS ? GracePeriodWaits.spin(check) : check.getAsInt();
         if (r != TIMED_OUT) {
             return r;
         }
