@@ -183,12 +183,12 @@ class BindingTest {
     }
 
     /**
-     * Racing slow paths, or a stale plain read, can leave the binding with an older handle than the
-     * key's live one: the binding must not hand it out, and must then reach the live one. Set up by
-     * reflection, since only a race produces it.
+     * The cache's two fields written by racing slow paths can hold the count of the live handle and
+     * an older handle: the binding must not hand out the older handle, and must give back the use
+     * it took on the live count. Set up by reflection, since only a race produces it.
      */
     @Test
-    void aBindingThatKeepsAnOldHandleNeverHandsItOut() throws Exception {
+    void aBindingWhoseFieldsHoldTwoHandlesNeverHandsOutTheOldOne() throws Exception {
         ModuleLoader<String, TestModule> loader = loader(ModuleLoader.Style.THREE_POINT);
         Binding<TestModule> a = loader.bind("a");
         ModuleLoader.Handle<TestModule> old = a.acquire();
@@ -198,16 +198,16 @@ class BindingTest {
         fresh.release();
         assertNotSame(old, fresh, "the reload made a fresh handle");
         Field current = Binding.class.getDeclaredField("current");
+        Field uses = Binding.class.getDeclaredField("uses");
         current.setAccessible(true);
-        current.set(a, old); // as a slow path that lost a race would leave it
-        try (ModuleLoader.Handle<TestModule> h = a.tryAcquire()) {
-            assertSame(fresh, h, "tryAcquire hands out the live handle, not the old one");
-            assertEquals(1, fresh.uses.estimate(), "one use, on the live count");
-        }
-        assertEquals(0, old.uses.estimate(), "the old count took no use");
-        assertEquals(0, fresh.uses.estimate());
+        uses.setAccessible(true);
         current.set(a, old);
-        assertEquals(Integer.valueOf(2), a.call(m -> m.id), "call reaches the fresh instance too");
-        assertSame(fresh, current.get(a), "and keeps it");
+        uses.set(a, fresh.uses); // torn: the live count, the old handle
+        try (ModuleLoader.Handle<TestModule> h = a.tryAcquire()) {
+            assertSame(fresh, h, "tryAcquire hands out the live handle, not the one torn in");
+            assertEquals(1, fresh.uses.estimate(), "one use: the torn attempt gave its use back");
+        }
+        assertEquals(0, fresh.uses.estimate());
+        assertEquals(Integer.valueOf(2), a.call(m -> m.id), "the binding now reaches the fresh instance");
     }
 }

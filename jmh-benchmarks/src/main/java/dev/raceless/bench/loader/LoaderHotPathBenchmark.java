@@ -46,7 +46,7 @@ import java.util.function.Function;
  * <li>{@code useCount}: the floor: {@code tryAcquire()}, read the module's field,
  *     {@code release()} on a bare {@code UseCount} held in a field, no lookup.</li>
  * <li>{@code bindingAcquireRelease}: the same call through a {@link Binding} of the key, made
- *     once in the setup: {@code binding.acquire()} (one plain read of the handle it last
+ *     once in the setup: {@code binding.acquire()} (one volatile read of the handle it last
  *     reached, then {@code UseCount.tryAcquire()}), {@code module().id}, {@code release()}. No
  *     lookup: the one to read against {@code useCount}.</li>
  * <li>{@code bindingCall}: {@code binding.call(fn)} with a preallocated function that returns the

@@ -50,13 +50,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>{@code handleThroughRef}: the same pair on the count of a handle read from a volatile field
  *     (a generic holder of the count and the module, as {@code ModuleLoader.Handle}), released
  *     through the handle: the least a design pays that hands its caller a handle to release and
- *     must see the current handle on every call; the count is one load further than in
- *     {@code useCountThroughRef}. A {@code Binding} reads its handle plainly instead (the handle's
- *     count tells whether it is still current), so in a loop it pays what {@code useCount} pays.</li>
- * <li>{@code countThroughHolder}: the same pair on a count read (plainly) from an object the
- *     benchmark keeps, released on the same reference: one dependent load between the caller's
- *     field and the count, and nothing else. Any bound reference (an object a caller keeps that
- *     reaches the current instance's count) pays at least this; a {@code Binding} is one.</li>
+ *     reaches the count through that handle (the count is one load further than in
+ *     {@code useCountThroughRef}, and the release reloads it from the handle).</li>
+ * <li>{@code countThroughHolder}: the same pair on a count read from an object the benchmark
+ *     keeps, released on the same reference: one dependent load between the caller's field and
+ *     the count, and nothing else. Any bound reference (an object a caller keeps that reaches the
+ *     current instance's count) pays at least this; a {@code Binding} is one.</li>
  * <li>{@code loaderAcquireRelease}: {@code ModuleLoader.acquire(key)}, read the module's field,
  *     {@code release()}: the key lookup on top of that.</li>
  * </ul>
