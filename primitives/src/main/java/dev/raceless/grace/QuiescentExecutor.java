@@ -161,6 +161,8 @@ public class QuiescentExecutor extends ThreadPoolExecutor {
      * state and go offline only when they would block. Everything else is the queue's own.
      */
     static final class IdleOfflineQueue extends AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
+        /** The {@code next} argument of take(): wait with no timeout. */
+        private static final long TAKE = -1L;
         private final QuiescentDomain domain;
         private final BlockingQueue<Runnable> queue;
 
@@ -171,23 +173,25 @@ public class QuiescentExecutor extends ThreadPoolExecutor {
 
         @Override
         public Runnable take() throws InterruptedException {
-            return next(queue::take);
+            return next(TAKE);
         }
 
         @Override
         public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
-            return next(() -> queue.poll(timeout, unit));
+            return next(Math.max(0L, unit.toNanos(timeout))); // a negative timeout waits not at all, as 0
         }
 
         /**
          * A worker's wait for its next task: a quiescent state (the last task has ended, so the
          * worker holds nothing from it), then a poll() that never blocks, then, offline, the
-         * blocking {@code wait}. A thread that is not an online reader of the domain just waits.
+         * blocking wait: take() if {@code nanos} is {@link #TAKE}, else poll(nanos). A thread that
+         * is not an online reader of the domain just waits. (A timeout rather than a lambda for
+         * the wait: a bound method reference per wait would be an allocation per task.)
          */
-        private Runnable next(Wait wait) throws InterruptedException {
+        private Runnable next(long nanos) throws InterruptedException {
             QuiescentDomain.Reader r = domain.reader();
             if (r == null || !r.isOnline()) {
-                return wait.get();
+                return await(nanos);
             }
             r.quiescent();
             Runnable task = queue.poll();
@@ -196,16 +200,15 @@ public class QuiescentExecutor extends ThreadPoolExecutor {
             }
             r.offline(); // about to block: grace periods stop waiting for this worker
             try {
-                return wait.get();
+                return await(nanos);
             } finally {
                 r.online();
             }
         }
 
-        /** take() or poll(timeout, unit) of the given queue. */
-        @FunctionalInterface
-        private interface Wait {
-            Runnable get() throws InterruptedException;
+        /** take(), or poll(nanos) of the given queue. */
+        private Runnable await(long nanos) throws InterruptedException {
+            return nanos == TAKE ? queue.take() : queue.poll(nanos, TimeUnit.NANOSECONDS);
         }
 
         @Override
