@@ -216,9 +216,8 @@ public class HotPathFloorBenchmark {
         return true;
     }
 
-    @Benchmark
-    public int useCount() {
-        UseCount c = useCount;
+    /** The library's pair on {@code c}, reading the module's field as a call would. */
+    private int pair(UseCount c) {
         if (!c.tryAcquire()) {
             return -1;
         }
@@ -227,6 +226,11 @@ public class HotPathFloorBenchmark {
         } finally {
             c.release();
         }
+    }
+
+    @Benchmark
+    public int useCount() {
+        return pair(useCount);
     }
 
     /** A handle's shape: its count and its module (generic: a caller casts the module, as for a Handle). */
@@ -260,28 +264,12 @@ public class HotPathFloorBenchmark {
 
     @Benchmark
     public int countThroughHolder() {
-        UseCount c = countHolder.uses;
-        if (!c.tryAcquire()) {
-            return -1;
-        }
-        try {
-            return module.id;
-        } finally {
-            c.release();
-        }
+        return pair(countHolder.uses);
     }
 
     @Benchmark
     public int useCountThroughRef() {
-        UseCount c = countRef;
-        if (!c.tryAcquire()) {
-            return -1;
-        }
-        try {
-            return module.id;
-        } finally {
-            c.release();
-        }
+        return pair(countRef);
     }
 
     @Benchmark
