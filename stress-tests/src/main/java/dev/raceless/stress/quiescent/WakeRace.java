@@ -35,6 +35,8 @@ abstract class WakeRace {
     private final int delay;
     private final Thread early;
     private final Thread late;
+    /** The updater's thread, set before it begins. */
+    private volatile Thread updater;
     /** The updater has begun: the early reader's delay counts from here. */
     private volatile boolean started;
     /** The signal has come: the late reader reports. */
@@ -71,6 +73,7 @@ abstract class WakeRace {
 
     /** The updater (the test's actor): a grace period, then lets the readers leave and joins them. */
     final void runUpdater() {
+        updater = Thread.currentThread();
         started = true;
         domain.synchronize();
         finished = true;
@@ -84,6 +87,17 @@ abstract class WakeRace {
         }
         if (failure != null) {
             throw new IllegalStateException("a reader failed", failure); // ERROR
+        }
+    }
+
+    /**
+     * Returns once the updater is parked in the domain's wait (its park blocker is the domain), on
+     * a reader's thread. The updater cannot return before the late reader reports, so this ends.
+     */
+    final void awaitUpdaterParked() {
+        Thread u;
+        while ((u = updater) == null || LockSupport.getBlocker(u) != domain) {
+            Thread.yield(); // one CPU: let the updater run
         }
     }
 
