@@ -9,6 +9,8 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -20,7 +22,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     spins, between its publish and its rescan, or after it parked; each side writes first and
     reads second, all sequentially consistent, so either the rescan sees the exit or the exit sees
     the waiter. A rescan that missed the exit, paired with an exit that missed the waiter, leaves
-    synchronize() parked forever: jcstress reports that as STALE.
+    synchronize() parked forever: jcstress reports that as STALE. The domain's stall threshold is a
+    day (withoutStallRescan): the default 10 s ends the park in a rescan before jcstress's STALE.
 
     How to run this test:
        $ java -jar stress-tests/target/jcstress.jar -t SynchronizeWakesOnExit
@@ -39,7 +42,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public class SynchronizeWakesOnExit {
 
     // Package-private: WarmSynchronizeWakesOnExit extends this test with another exit.
-    final GraceDomain domain = new GraceDomain();
+    final GraceDomain domain = withoutStallRescan(new GraceDomain());
     final int token = domain.enter(); // the section the updater waits for
 
     @Actor
@@ -50,5 +53,15 @@ public class SynchronizeWakesOnExit {
     @Signal
     public void exit() {
         domain.exit(token);
+    }
+
+    /**
+     * {@code d} with a stall threshold of a day: the wait parks until its stall report is due and
+     * then rescans, so with the default 10 s a lost wake-up would end in that rescan before
+     * jcstress calls the test STALE (30 s), and the test could not fail.
+     */
+    static GraceDomain withoutStallRescan(GraceDomain d) {
+        d.reportStalls(1, TimeUnit.DAYS, report -> { });
+        return d;
     }
 }

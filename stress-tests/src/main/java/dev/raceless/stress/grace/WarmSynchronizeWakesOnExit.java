@@ -15,7 +15,7 @@ import org.openjdk.jcstress.annotations.State;
     its slot under a monitor with a volatile store; that is the path SynchronizeWakesOnExit checks.
     ASYMMETRIC: the waiter publishes itself, runs membarrier, rescans and parks with no timeout,
     so a warm exit that misses the waiter while the rescan misses the exit parks the waiter
-    forever (the stall report fires after 10 s, long after jcstress calls it STALE). FENCED: the
+    forever (the test domain's stall report, and the rescan before it, come after a day). FENCED: the
     waiter rescans at growing intervals and cannot stay parked.
     BrokenWarmSynchronizeWakesOnExit is the twin whose warm exit does not look for the waiter.
 
