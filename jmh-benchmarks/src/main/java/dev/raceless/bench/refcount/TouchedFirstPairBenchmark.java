@@ -167,9 +167,17 @@ public class TouchedFirstPairBenchmark extends UsePairPeers {
      *
      *   for t in 2 16 64; do
      *     $J -jar jmh-benchmarks/target/benchmarks.jar TouchedFirstPairBenchmark -bm thrpt -tu us -t $t -f 3 \
-     *        -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Ddev.raceless.readside=asymmetric" \
+     *        -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Ddev.raceless.readside=asymmetric \
+     *                        -XX:PerMethodTrapLimit=1000" \
      *        -rf json -rff touched-thrpt-t$t.json
      *   done
+     *
+     * Why the trap limit: JMH's measurement loop leaves each iteration through a branch C2 compiled
+     * as an uncommon trap, and every benchmark thread takes that trap once (-Xlog:deoptimization=debug
+     * shows one unstable_if at the stub's loop exit per thread). Past C2's default of 100 traps per
+     * method, the recompiled loop keeps every branch its profile never took, so the pair's slow paths
+     * become calls in the loop. With 64 threads that is the harness's doing, not the count's: a
+     * server's worker loop takes no trap per thread. The flag keeps the loop that 2 or 16 threads get.
      *
      * The tear-down prints the flavour, the count and the domain (with their numbers of thread
      * slots): touchers + benchmark threads slots each in the ASYMMETRIC flavour.
