@@ -57,8 +57,7 @@ import java.util.function.IntSupplier;
  * it. Concurrent callers share grace periods. Waiting spins briefly (only while fewer threads
  * are left to wait for than there are CPUs), then parks; the report (or {@code offline()}, or
  * {@code unregister}) of the last thread the updater waits for unparks it, the reports before it
- * do not. The updater also rescans at growing intervals (from 50 µs up to
- * 10 ms) to notice threads that died.
+ * do not. The updater also rescans every 10 ms to notice threads that died.
  * {@link #trySynchronize()} never waits: it succeeds only when no online thread has to be waited
  * for; {@link #trySynchronize(long, TimeUnit)} waits at most that long.
  *
@@ -185,8 +184,13 @@ public final class QuiescentDomain implements AutoCloseable {
      * stall reports, inspection, then Reader and the VarHandle mechanics.
      */
 
-    /** First and longest park between rescans of a waiting grace period (dead threads wake no one). */
-    private static final long FIRST_RESCAN_NANOS = 50_000L, MAX_RESCAN_NANOS = 10_000_000L;
+    /**
+     * The park between rescans of a waiting grace period (dead threads wake no one). Longer than
+     * a kernel tick on purpose: a timed park that ends before the CPU's next timer event makes the
+     * kernel program its timer for it, and on a virtual machine that can cost every wake-up of the
+     * parked updater several microseconds (docs/quiescent-domain.md, "Wake-up").
+     */
+    private static final long FIRST_RESCAN_NANOS = 10_000_000L, MAX_RESCAN_NANOS = 10_000_000L;
     private static final Reader[] NONE = new Reader[0];
     private static final int CPUS = Runtime.getRuntime().availableProcessors();
     private static final AtomicInteger DOMAINS = new AtomicInteger();

@@ -30,6 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
@@ -39,21 +40,22 @@ import java.util.concurrent.locks.StampedLock;
  * updater replaces the table now and then and frees the old one once no reader can hold it?
  *
  * <p>The table is an immutable {@code int[]} behind a volatile reference. A reader op makes
- * {@value #READS} lookups in a loop, each a volatile read of the reference and one entry, and
- * returns their sum; every reader has that loop, with its protection around each lookup (or, for
- * the quiescent domain, a report every {@code readsPerQuiescent} lookups), and the score is per
- * lookup ({@code @OperationsPerInvocation}). The updater op replaces the table, waits until the
- * old one is unreachable to readers (a grace period, or a write lock), marks it freed, and pauses
- * {@code updatePauseMicros} so that updates stay rare. Each protection is one {@code @Group}: the
- * reader's score is the question, the updater's score says how long a replacement takes (pause
- * included).
+ * {@code lookups} lookups in a loop (a task's reads), each a volatile read of the reference and
+ * one entry, and returns their sum; every reader has that loop, with its protection around each
+ * lookup (or, for the quiescent domain, a report after the op's lookups, or every
+ * {@code readsPerQuiescent} of them), and the score is ns per op, not per lookup: JMH applies one
+ * operations-per-invocation to a whole {@code @Group}, and the updater's op is one update. The
+ * updater op replaces the table, waits until the old one is unreachable to readers (a grace
+ * period, or a write lock), marks it freed, and pauses {@code updatePauseMicros} so that updates
+ * stay rare. Each protection is one {@code @Group}: the reader's score is the question, the
+ * updater's score says how long a replacement takes (pause included).
  *
  * <ul>
  * <li>{@code unprotected}: the volatile read alone, no reclamation at all: the floor.</li>
- * <li>{@code qsbr}: {@link QuiescentDomain}: lookups with no call at all, and a
- *     {@code quiescent()} after every {@code readsPerQuiescent} of them, as a pool worker reports
- *     once per task ({@link QsbrReporting}: 64 by default, a task that makes 64 lookups; 1 prices a
- *     report per lookup); the updater calls {@code synchronize()}.</li>
+ * <li>{@code qsbr}: {@link QuiescentDomain}: lookups with no call at all, and one
+ *     {@code quiescent()} per op, as a pool worker reports once per task ({@link QsbrReporting}:
+ *     {@code -p readsPerQuiescent=1} prices a report per lookup); the updater calls
+ *     {@code synchronize()}.</li>
  * <li>{@code grace} and {@code graceLocal}: a {@link GraceDomain} section ({@code enter()}/
  *     {@code exit()}, through the domain and through the thread's {@code Local}).</li>
  * <li>{@code stamped}: {@code StampedLock} optimistic read with a read-lock fallback; the updater
@@ -77,8 +79,15 @@ public class ReadMostlyBenchmark {
 
     /** Entries of a table (a power of two). */
     static final int SIZE = 1024;
-    /** Lookups per reader op, in every group: scores are per lookup. */
-    static final int READS = 64;
+    /**
+     * Lookups per reader op, in every group: a reader's score is ns per op of this many lookups.
+     * (JMH applies one operations-per-invocation to a whole group, and the updater's op is one
+     * update, so the reader's op is not divided.) 64 is a short task, about 40 ns of lookups on
+     * the machines measured; 1024 is one of about 0.7 µs, near the 1 µs pool task of
+     * {@link PoolTask}.
+     */
+    @Param("64")
+    public int lookups;
 
     /** The published object: immutable once published; {@code freed} is set after its grace period. */
     static final class Table {
@@ -142,18 +151,22 @@ public class ReadMostlyBenchmark {
         }
     }
 
-    /** How often the quiescent reader reports: once per {@code readsPerQuiescent} lookups. */
+    /** How often the quiescent reader reports: once per op, or once per {@code readsPerQuiescent} lookups. */
     @State(Scope.Thread)
     public static class QsbrReporting {
-        /** Lookups between two quiescent() reports; divides {@value ReadMostlyBenchmark#READS}. */
-        @Param("64")
+        /**
+         * Lookups between two quiescent() reports; 0 (the default): one report per op, after all
+         * its lookups, as a pool worker reports once per task. Otherwise it divides
+         * {@code lookups}.
+         */
+        @Param("0")
         public int readsPerQuiescent;
 
         @Setup(Level.Trial)
-        public void check() {
-            if (readsPerQuiescent <= 0 || READS % readsPerQuiescent != 0) {
-                throw new IllegalArgumentException("readsPerQuiescent=" + readsPerQuiescent + " must divide "
-                        + READS + ", the lookups of one op");
+        public void check(ReadMostlyBenchmark b) {
+            if (readsPerQuiescent < 0 || readsPerQuiescent > 0 && b.lookups % readsPerQuiescent != 0) {
+                throw new IllegalArgumentException("readsPerQuiescent=" + readsPerQuiescent
+                        + " must be 0 (once per op) or divide lookups=" + b.lookups);
             }
         }
     }
@@ -177,11 +190,18 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("unprotected")
     @GroupThreads(1)
-    @OperationsPerInvocation(READS)
     public int unprotectedRead(Reader r) {
+        return lookUp(r, lookups);
+    }
+
+    /**
+     * {@code count} unprotected lookups from the reader's key on: the loop of unprotectedRead and,
+     * between its reports, of qsbrRead, written once so that both compile the same loop.
+     */
+    private int lookUp(Reader r, int count) {
         int k = r.key;
         int sum = 0;
-        for (int i = 0; i < READS; i++) {
+        for (int i = 0; i < count; i++) {
             k = next(k);
             sum += published.values[k];
         }
@@ -202,28 +222,19 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("qsbr")
     @GroupThreads(1)
-    @OperationsPerInvocation(READS)
     public int qsbrRead(Reader r, QsbrReporting reporting) {
         QuiescentDomain.Reader q = r.qsbr;
         int n = reporting.readsPerQuiescent;
-        int k = r.key;
-        int sum = 0;
-        if (n == READS) { // the default: unprotectedRead's loop, then one report, as a task of READS lookups
-            for (int i = 0; i < READS; i++) {
-                k = next(k);
-                sum += published.values[k]; // a reader section: no call, no fence
-            }
+        if (n == 0) { // the default: unprotectedRead's loop, then one report, as a task of its lookups
+            int sum = lookUp(r, lookups); // a reader section: no call, no fence
             q.quiescent();
-        } else {
-            for (int i = 0; i < READS; i += n) {
-                for (int j = 0; j < n; j++) {
-                    k = next(k);
-                    sum += published.values[k];
-                }
-                q.quiescent(); // once per n lookups
-            }
+            return sum;
         }
-        r.key = k;
+        int sum = 0;
+        for (int i = 0; i < lookups; i += n) {
+            sum += lookUp(r, n);
+            q.quiescent(); // once per n lookups
+        }
         return sum;
     }
 
@@ -249,12 +260,11 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("grace")
     @GroupThreads(1)
-    @OperationsPerInvocation(READS)
     public int graceRead(Reader r) {
         GraceDomain d = grace;
         int k = r.key;
         int sum = 0;
-        for (int i = 0; i < READS; i++) {
+        for (int i = 0; i < lookups; i++) {
             k = next(k);
             int token = d.enter();
             sum += published.values[k];
@@ -277,12 +287,11 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("graceLocal")
     @GroupThreads(1)
-    @OperationsPerInvocation(READS)
     public int graceLocalRead(Reader r) {
         GraceDomain.Local l = r.local;
         int k = r.key;
         int sum = 0;
-        for (int i = 0; i < READS; i++) {
+        for (int i = 0; i < lookups; i++) {
             k = next(k);
             int token = l.enter();
             sum += published.values[k];
@@ -304,12 +313,11 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("stamped")
     @GroupThreads(1)
-    @OperationsPerInvocation(READS)
     public int stampedRead(Reader r) {
         StampedLock l = stampedLock;
         int k = r.key;
         int sum = 0;
-        for (int i = 0; i < READS; i++) {
+        for (int i = 0; i < lookups; i++) {
             k = next(k);
             long stamp = l.tryOptimisticRead();
             int v = published.values[k];
@@ -347,12 +355,11 @@ public class ReadMostlyBenchmark {
     @Benchmark
     @Group("rwLock")
     @GroupThreads(1)
-    @OperationsPerInvocation(READS)
     public int rwLockRead(Reader r) {
         ReentrantReadWriteLock.ReadLock l = rwLock.readLock();
         int k = r.key;
         int sum = 0;
-        for (int i = 0; i < READS; i++) {
+        for (int i = 0; i < lookups; i++) {
             k = next(k);
             l.lock();
             try {
@@ -495,6 +502,15 @@ public class ReadMostlyBenchmark {
      * How long does {@code synchronize()} take while 2 pool workers run short tasks back to back
      * ({@code busy}: each task re-queues itself), and while every worker is idle, hence offline
      * ({@code idle})? Sampled, so that the median and the tail show.
+     *
+     * <p>The floors of {@code busy}: the same two workers running the same tasks on a plain
+     * {@link ThreadPoolExecutor} whose {@code afterExecute} does the least any grace period over
+     * them needs, a handshake with no domain at all. The benchmark thread asks (a counter of two,
+     * then a volatile request number), and each worker, after the task it is running, answers
+     * once; the last answer ends the wait. {@code busyFloorParked} parks until the last answer
+     * unparks it (as a grace period that leaves the CPUs to the workers must); {@code
+     * busyFloorSpinning} spins for it instead, on a CPU the workers then share. No grace period
+     * over workers that report between tasks can return sooner than the floor of its kind.
      */
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -512,6 +528,7 @@ public class ReadMostlyBenchmark {
         QuiescentDomain idleDomain;
         QuiescentExecutor busyPool;
         QuiescentExecutor idlePool;
+        HandshakePool floorPool;
         volatile boolean running = true;
 
         @Setup(Level.Trial)
@@ -524,17 +541,23 @@ public class ReadMostlyBenchmark {
             // Only the busy measurement runs the busy tasks: the idle one has every CPU but the
             // benchmark thread's idle (an ASYMMETRIC barrier interrupts the CPUs running the
             // process's threads, so busy workers elsewhere in the JVM would slow it).
+            floorPool = new HandshakePool();
             if (params.getBenchmark().endsWith(".busy")) {
                 for (int i = 0; i < 2; i++) {
-                    busyPool.execute(this::busyTask);
+                    busyPool.execute(() -> busyTask(busyPool));
+                }
+            }
+            if (params.getBenchmark().contains(".busyFloor")) {
+                for (int i = 0; i < 2; i++) {
+                    floorPool.execute(() -> busyTask(floorPool));
                 }
             }
         }
 
-        private void busyTask() {
+        private void busyTask(ExecutorService pool) {
             Blackhole.consumeCPU(taskTokens);
             if (running) {
-                busyPool.execute(this::busyTask); // back to back: the worker reports between tasks
+                pool.execute(() -> busyTask(pool)); // back to back: the worker reports between tasks
             }
         }
 
@@ -543,8 +566,10 @@ public class ReadMostlyBenchmark {
             running = false;
             busyPool.shutdown();
             idlePool.shutdown();
+            floorPool.shutdown();
             busyPool.awaitTermination(1, TimeUnit.MINUTES);
             idlePool.awaitTermination(1, TimeUnit.MINUTES);
+            floorPool.awaitTermination(1, TimeUnit.MINUTES);
             busyDomain.close();
             idleDomain.close();
         }
@@ -555,8 +580,64 @@ public class ReadMostlyBenchmark {
         }
 
         @Benchmark
+        public void busyFloorParked() {
+            floorPool.handshake(false);
+        }
+
+        @Benchmark
+        public void busyFloorSpinning() {
+            floorPool.handshake(true);
+        }
+
+        @Benchmark
         public void idle() {
             idleDomain.synchronize();
+        }
+    }
+
+    /**
+     * Two workers on a plain pool that answer a handshake after each task: the floor of a grace
+     * period over workers that report between tasks (see {@link SynchronizeLatency}).
+     */
+    static final class HandshakePool extends ThreadPoolExecutor {
+        /** Workers: each answers each request once. */
+        private static final int WORKERS = 2;
+        /** The request number each worker last answered. */
+        private final ThreadLocal<long[]> answered = ThreadLocal.withInitial(() -> new long[1]);
+        private final AtomicInteger unanswered = new AtomicInteger();
+        private volatile long request;
+        private volatile Thread asker;
+
+        HandshakePool() {
+            super(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        }
+
+        /** Returns once every worker has finished a task after the call began. */
+        void handshake(boolean spin) {
+            asker = Thread.currentThread();
+            unanswered.set(WORKERS);
+            request++; // the only writer: the benchmark thread; volatile, after the counter
+            if (spin) {
+                while (unanswered.get() != 0) {
+                    Thread.onSpinWait();
+                }
+            } else {
+                while (unanswered.get() != 0) {
+                    LockSupport.park(this);
+                }
+            }
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable thrown) {
+            long r = request;
+            long[] last = answered.get();
+            if (r != last[0]) {
+                last[0] = r;
+                if (unanswered.decrementAndGet() == 0) {
+                    LockSupport.unpark(asker);
+                }
+            }
         }
     }
 
@@ -573,10 +654,10 @@ public class ReadMostlyBenchmark {
      *
      * Both read sides: run once on JDK 17 (FENCED) and once on JDK 22+ with
      * --enable-native-access=ALL-UNNAMED (-jvmArgsAppend), which the library takes as ASYMMETRIC.
-     * Read the reader scores (ns per lookup) as ratios to unprotectedRead inside one run (one -tg);
-     * B/op is gc.alloc.rate.norm and is 0 for every reader. qsbrRead reports once per 64 lookups;
-     * add -p readsPerQuiescent=1,64 for a report per lookup too (the price of quiescent() itself
-     * is QuiescentCost). Check PoolTask.task near 1 µs and
+     * Read the reader scores (ns per op of `lookups` lookups) as ratios to unprotectedRead inside one
+     * run (one -tg); B/op is gc.alloc.rate.norm and is 0 for every reader. qsbrRead reports once per
+     * op; -p lookups=64,1024 prices a short task and one of about 0.7 µs, and -p readsPerQuiescent=1
+     * a report per lookup (the price of quiescent() itself is QuiescentCost). Check PoolTask.task near 1 µs and
      * SynchronizeLatency's tasks near 10 µs first (taskTokens), and say how many CPUs ran the
      * workers next to the benchmark thread.
      */
