@@ -5,6 +5,7 @@ import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.grace.QuiescentExecutor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
@@ -196,8 +197,11 @@ public class ReadMostlyBenchmark {
 
     /**
      * {@code count} unprotected lookups from the reader's key on: the loop of unprotectedRead and,
-     * between its reports, of qsbrRead, written once so that both compile the same loop.
+     * between its reports, of qsbrRead. Never inlined, so that both run the same compiled code at
+     * the same address: a loop this tight is bound by instruction fetch, and two compiled copies
+     * of it can differ by a tenth in speed from where each lands in memory alone.
      */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     private int lookUp(Reader r, int count) {
         int k = r.key;
         int sum = 0;
