@@ -230,7 +230,7 @@ public class ReadMostlyBenchmark {
         QuiescentDomain.Reader q = r.qsbr;
         int n = reporting.readsPerQuiescent;
         if (n == 0) { // the default: unprotectedRead's loop, then one report, as a task of its lookups
-            int sum = lookUp(r, lookups); // a reader section: no call, no fence
+            int sum = lookUp(r, lookups); // a reader section: no protection at all
             q.quiescent();
             return sum;
         }
