@@ -3,6 +3,7 @@ package dev.raceless.bench.grace;
 import dev.raceless.grace.GraceDomain;
 import dev.raceless.grace.QuiescentDomain;
 import dev.raceless.grace.QuiescentExecutor;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.CompilerControl;
@@ -452,30 +453,48 @@ public class ReadMostlyBenchmark {
         @Param("600")
         public int taskTokens;
 
-        QuiescentDomain domain;
-        ExecutorService quiescentPool;
-        ExecutorService plainPool;
+        Pools pools;
 
         @Setup(Level.Trial)
         public void setUp() {
-            domain = new QuiescentDomain();
-            quiescentPool = new QuiescentExecutor(domain, 2, 2, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
-            plainPool = new ThreadPoolExecutor(2, 2, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+            pools = new Pools();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
-            quiescentPool.shutdown();
-            plainPool.shutdown();
-            quiescentPool.awaitTermination(1, TimeUnit.MINUTES);
-            plainPool.awaitTermination(1, TimeUnit.MINUTES);
-            domain.close();
+            pools.close();
         }
 
-        private void batch(ExecutorService pool) throws InterruptedException {
-            CountDownLatch done = new CountDownLatch(BATCH);
-            int tokens = taskTokens;
-            for (int i = 0; i < BATCH; i++) {
+        @Benchmark
+        @OperationsPerInvocation(BATCH)
+        public void quiescentExecutor() throws InterruptedException {
+            Pools.batch(pools.quiescent, taskTokens);
+        }
+
+        @Benchmark
+        @OperationsPerInvocation(BATCH)
+        public void plainExecutor() throws InterruptedException {
+            Pools.batch(pools.plain, taskTokens);
+        }
+
+        @Benchmark
+        public void task() {
+            Blackhole.consumeCPU(taskTokens);
+        }
+    }
+
+    /** The two pools of {@link PoolTask} and {@link PoolTaskPaired}: 2 workers each, unbounded queues. */
+    static final class Pools {
+        final QuiescentDomain domain = new QuiescentDomain();
+        final ExecutorService quiescent = new QuiescentExecutor(domain, 2, 2, 0L, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>());
+        final ExecutorService plain = new ThreadPoolExecutor(2, 2, 0L, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>());
+
+        /** Queues {@value PoolTask#BATCH} tasks of {@code tokens} on {@code pool} and waits for all of them. */
+        static void batch(ExecutorService pool, int tokens) throws InterruptedException {
+            CountDownLatch done = new CountDownLatch(PoolTask.BATCH);
+            for (int i = 0; i < PoolTask.BATCH; i++) {
                 pool.execute(() -> {
                     Blackhole.consumeCPU(tokens);
                     done.countDown();
@@ -484,21 +503,84 @@ public class ReadMostlyBenchmark {
             done.await();
         }
 
-        @Benchmark
-        @OperationsPerInvocation(BATCH)
-        public void quiescentExecutor() throws InterruptedException {
-            batch(quiescentPool);
+        /** {@link #batch}, timed: nanoseconds from the first execute() to the last task's end seen. */
+        static long timedBatch(ExecutorService pool, int tokens) throws InterruptedException {
+            long start = System.nanoTime();
+            batch(pool, tokens);
+            return System.nanoTime() - start;
+        }
+
+        void close() throws InterruptedException {
+            quiescent.shutdown();
+            plain.shutdown();
+            quiescent.awaitTermination(1, TimeUnit.MINUTES);
+            plain.awaitTermination(1, TimeUnit.MINUTES);
+            domain.close();
+        }
+    }
+
+    /**
+     * {@link PoolTask} with both pools in one fork: each op runs one batch on each pool, in
+     * alternating order, and times each. The score is ns per task over both pools; the question is
+     * the counter {@code ratio}, the iteration's time through the {@link QuiescentExecutor} over its
+     * time through the plain pool. A fork's own speed (where its threads run, what the machine does
+     * meanwhile) moves both batches alike and cancels out of the ratio, which separate forks of
+     * {@code PoolTask.quiescentExecutor} and {@code plainExecutor} cannot do.
+     */
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+    @Fork(1)
+    @Threads(1)
+    @State(Scope.Benchmark)
+    public static class PoolTaskPaired {
+        /** Blackhole.consumeCPU tokens of one task, as in {@link PoolTask}. */
+        @Param("600")
+        public int taskTokens;
+
+        Pools pools;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pools = new Pools();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            pools.close();
+        }
+
+        /** One iteration's batch times, reported by JMH beside the score. */
+        @AuxCounters(AuxCounters.Type.EVENTS)
+        @State(Scope.Thread)
+        public static class Times {
+            public long quiescentNanos;
+            public long plainNanos;
+            long pairs;
+
+            @Setup(Level.Iteration)
+            public void reset() {
+                quiescentNanos = 0;
+                plainNanos = 0;
+            }
+
+            /** The iteration's time through the QuiescentExecutor over its time through the plain pool. */
+            public double ratio() {
+                return plainNanos == 0 ? Double.NaN : (double) quiescentNanos / plainNanos;
+            }
         }
 
         @Benchmark
-        @OperationsPerInvocation(BATCH)
-        public void plainExecutor() throws InterruptedException {
-            batch(plainPool);
-        }
-
-        @Benchmark
-        public void task() {
-            Blackhole.consumeCPU(taskTokens);
+        @OperationsPerInvocation(2 * PoolTask.BATCH)
+        public void pair(Times t) throws InterruptedException {
+            if ((t.pairs++ & 1) == 0) { // alternate which pool goes first
+                t.quiescentNanos += Pools.timedBatch(pools.quiescent, taskTokens);
+                t.plainNanos += Pools.timedBatch(pools.plain, taskTokens);
+            } else {
+                t.plainNanos += Pools.timedBatch(pools.plain, taskTokens);
+                t.quiescentNanos += Pools.timedBatch(pools.quiescent, taskTokens);
+            }
         }
     }
 
@@ -655,6 +737,15 @@ public class ReadMostlyBenchmark {
      *   done
      *   java -jar jmh-benchmarks/target/benchmarks.jar 'ReadMostlyBenchmark\.[A-Z]' -prof gc \
      *        -rf json -rff read-mostly-nested.json
+     *
+     * The pool comparison, paired (both pools in each fork):
+     *
+     *   java -jar jmh-benchmarks/target/benchmarks.jar 'ReadMostlyBenchmark.PoolTaskPaired' -f 10 \
+     *        -rf json -rff pool-paired.json
+     *
+     * JMH sums an EVENTS counter over the iterations, so read the ratio per iteration from the
+     * JSON (secondaryMetrics.ratio.rawData, one list per fork) and take its mean with a 99.9%
+     * Student-t interval over all iterations, as JMH does for a score.
      *
      * Both read sides: run once on JDK 17 (FENCED) and once on JDK 22+ with
      * --enable-native-access=ALL-UNNAMED (-jvmArgsAppend), which the library takes as ASYMMETRIC.
