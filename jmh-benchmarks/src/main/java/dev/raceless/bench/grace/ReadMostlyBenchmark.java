@@ -449,51 +449,58 @@ public class ReadMostlyBenchmark {
     public static class PoolTask {
         static final int BATCH = 64;
 
-        /** Blackhole.consumeCPU tokens of one task: about 1 µs (see {@code task}). */
+        @Benchmark
+        @OperationsPerInvocation(BATCH)
+        public void quiescentExecutor(Pools p) throws InterruptedException {
+            p.batch(p.quiescent);
+        }
+
+        @Benchmark
+        @OperationsPerInvocation(BATCH)
+        public void plainExecutor(Pools p) throws InterruptedException {
+            p.batch(p.plain);
+        }
+
+        @Benchmark
+        public void task(Pools p) {
+            Blackhole.consumeCPU(p.taskTokens);
+        }
+    }
+
+    /**
+     * The two pools of {@link PoolTask} and {@link PoolTaskPaired} (2 workers each, unbounded
+     * queues) and the size of their tasks.
+     */
+    @State(Scope.Benchmark)
+    public static class Pools {
+        /** Blackhole.consumeCPU tokens of one task: about 1 µs (see {@code PoolTask.task}). */
         @Param("600")
         public int taskTokens;
 
-        Pools pools;
+        QuiescentDomain domain;
+        ExecutorService quiescent;
+        ExecutorService plain;
 
         @Setup(Level.Trial)
         public void setUp() {
-            pools = new Pools();
+            domain = new QuiescentDomain();
+            quiescent = new QuiescentExecutor(domain, 2, 2, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+            plain = new ThreadPoolExecutor(2, 2, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
-            pools.close();
+            quiescent.shutdown();
+            plain.shutdown();
+            quiescent.awaitTermination(1, TimeUnit.MINUTES);
+            plain.awaitTermination(1, TimeUnit.MINUTES);
+            domain.close();
         }
 
-        @Benchmark
-        @OperationsPerInvocation(BATCH)
-        public void quiescentExecutor() throws InterruptedException {
-            Pools.batch(pools.quiescent, taskTokens);
-        }
-
-        @Benchmark
-        @OperationsPerInvocation(BATCH)
-        public void plainExecutor() throws InterruptedException {
-            Pools.batch(pools.plain, taskTokens);
-        }
-
-        @Benchmark
-        public void task() {
-            Blackhole.consumeCPU(taskTokens);
-        }
-    }
-
-    /** The two pools of {@link PoolTask} and {@link PoolTaskPaired}: 2 workers each, unbounded queues. */
-    static final class Pools {
-        final QuiescentDomain domain = new QuiescentDomain();
-        final ExecutorService quiescent = new QuiescentExecutor(domain, 2, 2, 0L, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>());
-        final ExecutorService plain = new ThreadPoolExecutor(2, 2, 0L, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>());
-
-        /** Queues {@value PoolTask#BATCH} tasks of {@code tokens} on {@code pool} and waits for all of them. */
-        static void batch(ExecutorService pool, int tokens) throws InterruptedException {
+        /** Queues {@value PoolTask#BATCH} tasks on {@code pool} and waits for all of them. */
+        void batch(ExecutorService pool) throws InterruptedException {
             CountDownLatch done = new CountDownLatch(PoolTask.BATCH);
+            int tokens = taskTokens;
             for (int i = 0; i < PoolTask.BATCH; i++) {
                 pool.execute(() -> {
                     Blackhole.consumeCPU(tokens);
@@ -503,19 +510,11 @@ public class ReadMostlyBenchmark {
             done.await();
         }
 
-        /** {@link #batch}, timed: nanoseconds from the first execute() to the last task's end seen. */
-        static long timedBatch(ExecutorService pool, int tokens) throws InterruptedException {
+        /** {@link #batch}, timed: nanoseconds from the first execute() to the end of the wait. */
+        long timedBatch(ExecutorService pool) throws InterruptedException {
             long start = System.nanoTime();
-            batch(pool, tokens);
+            batch(pool);
             return System.nanoTime() - start;
-        }
-
-        void close() throws InterruptedException {
-            quiescent.shutdown();
-            plain.shutdown();
-            quiescent.awaitTermination(1, TimeUnit.MINUTES);
-            plain.awaitTermination(1, TimeUnit.MINUTES);
-            domain.close();
         }
     }
 
@@ -535,21 +534,6 @@ public class ReadMostlyBenchmark {
     @Threads(1)
     @State(Scope.Benchmark)
     public static class PoolTaskPaired {
-        /** Blackhole.consumeCPU tokens of one task, as in {@link PoolTask}. */
-        @Param("600")
-        public int taskTokens;
-
-        Pools pools;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            pools = new Pools();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws InterruptedException {
-            pools.close();
-        }
 
         /** One iteration's batch times, reported by JMH beside the score. */
         @AuxCounters(AuxCounters.Type.EVENTS)
@@ -573,13 +557,13 @@ public class ReadMostlyBenchmark {
 
         @Benchmark
         @OperationsPerInvocation(2 * PoolTask.BATCH)
-        public void pair(Times t) throws InterruptedException {
+        public void pair(Pools p, Times t) throws InterruptedException {
             if ((t.pairs++ & 1) == 0) { // alternate which pool goes first
-                t.quiescentNanos += Pools.timedBatch(pools.quiescent, taskTokens);
-                t.plainNanos += Pools.timedBatch(pools.plain, taskTokens);
+                t.quiescentNanos += p.timedBatch(p.quiescent);
+                t.plainNanos += p.timedBatch(p.plain);
             } else {
-                t.plainNanos += Pools.timedBatch(pools.plain, taskTokens);
-                t.quiescentNanos += Pools.timedBatch(pools.quiescent, taskTokens);
+                t.plainNanos += p.timedBatch(p.plain);
+                t.quiescentNanos += p.timedBatch(p.quiescent);
             }
         }
     }
