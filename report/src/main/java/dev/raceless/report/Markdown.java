@@ -236,7 +236,7 @@ final class Markdown {
                 for (String p : byLabel.keySet()) {
                     Measurement r0 = byLabel.get(r).get(0);
                     Measurement p0 = byLabel.get(p).get(0);
-                    if (suite.isRaceless(r0.method()) && !suite.isRaceless(p0.method())
+                    if (suite.isRaceless(r0.method()) && suite.isPeer(p0.method())
                             && r0.flavourKey().equals(p0.flavourKey())) {
                         pairs.add(new String[] {e.getKey(), r, p});
                         byLabel.get(r).forEach(m -> all.add(m.threads()));
@@ -337,7 +337,9 @@ final class Markdown {
      */
     private void flat(List<String> labels, Map<String, List<Measurement>> byLabel) {
         List<Measurement> all = labels.stream().flatMap(l -> byLabel.get(l).stream()).collect(Collectors.toList());
-        List<Measurement> rates = all.stream().filter(m -> !m.isTimePerOp()).collect(Collectors.toList());
+        List<Measurement> counters = all.stream().filter(Measurement::isCounter).collect(Collectors.toList());
+        List<Measurement> rates = all.stream().filter(m -> !m.isTimePerOp() && !m.isCounter())
+                .collect(Collectors.toList());
         List<Measurement> times = all.stream().filter(Measurement::isTimePerOp).collect(Collectors.toList());
         if (!rates.isEmpty()) {
             md.append("Throughput (all threads; ± 99.9% CI; higher is better):\n\n")
@@ -349,6 +351,16 @@ final class Markdown {
                         .append(Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error())).append(' ').append(m.unit())
                         .append(" | ").append(fmt(m.aggregateOpsPerSecond() / 1e6)).append(" | ")
                         .append(bytes(m)).append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (!counters.isEmpty()) {
+            md.append("Counters (`@AuxCounters(EVENTS)`: the mean of each measurement iteration's value, ± 99.9% "
+                    + "CI over the iterations):\n\n| counter | threads | mean per iteration |\n|---|---:|---:|\n");
+            for (Measurement m : counters) {
+                md.append("| ").append(m.label()).append(" | ").append(m.threads()).append(" | ")
+                        .append(fmt(m.score())).append(Double.isNaN(m.error()) ? "" : " ± " + fmt(m.error()))
+                        .append(" |\n");
             }
             md.append('\n');
         }
@@ -388,7 +400,8 @@ final class Markdown {
                         TreeSet<Integer> threads) {
         List<String> ours = labels.stream().filter(l -> suite.isRaceless(byLabel.get(l).get(0).method()))
                 .collect(Collectors.toList());
-        List<String> peers = labels.stream().filter(l -> !ours.contains(l)).collect(Collectors.toList());
+        List<String> peers = labels.stream().filter(l -> suite.isPeer(byLabel.get(l).get(0).method()))
+                .collect(Collectors.toList());
         if (ours.isEmpty() || peers.isEmpty()) {
             return;
         }

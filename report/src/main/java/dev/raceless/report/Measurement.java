@@ -1,10 +1,13 @@
 package dev.raceless.report;
 
+import org.apache.commons.math3.distribution.TDistribution;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One JMH result (one benchmark method, one parameter combination, one thread count), read back
@@ -102,12 +105,84 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
                     }
                 }
             }
-            out.add(new Measurement((String) r.get("benchmark"), params, (String) r.get("mode"),
-                    threads == null ? 1 : threads.intValue(), orNaN(primary.get("score")),
-                    orNaN(primary.get("scoreError")), (String) primary.get("scoreUnit"), percentiles, bytes,
-                    orNaN(norm.get("scoreError")), iterations));
+            String benchmark = (String) r.get("benchmark");
+            String mode = (String) r.get("mode");
+            int n = threads == null ? 1 : threads.intValue();
+            String unit = (String) primary.get("scoreUnit");
+            Map<String, Object> secondary = Json.object(r.get("secondaryMetrics"));
+            List<String> groupMethods = groupMethods(secondary, unit);
+            if (groupMethods.isEmpty()) {
+                out.add(new Measurement(benchmark, params, mode, n, orNaN(primary.get("score")),
+                        orNaN(primary.get("scoreError")), unit, percentiles, bytes, orNaN(norm.get("scoreError")),
+                        iterations));
+            } else {
+                // A @Group: its primary score is the mean of its methods' scores, which answers no
+                // question; each method's own score is a secondary metric named after it. -prof gc
+                // counts the group's bytes over all its methods' operations, so no method gets them.
+                String cls = benchmark.substring(0, benchmark.lastIndexOf('.'));
+                for (String method : groupMethods) {
+                    Map<String, Object> m = Json.object(secondary.get(method));
+                    out.add(new Measurement(cls + "." + method, params, mode, n, orNaN(m.get("score")),
+                            orNaN(m.get("scoreError")), unit, Map.of(), null, Double.NaN, List.of()));
+                }
+            }
+            secondary.forEach((name, v) -> {
+                Map<String, Object> m = Json.object(v);
+                if (EVENTS_UNIT.equals(m.get("scoreUnit"))) {
+                    List<Double> values = new ArrayList<>();
+                    Json.array(m.get("rawData"))
+                            .forEach(fork -> Json.array(fork).forEach(x -> values.add(Json.number(x))));
+                    out.add(new Measurement(benchmark + COUNTER_SEPARATOR + name, params, mode, n, mean(values),
+                            halfInterval(values), PER_ITERATION_UNIT, Map.of(), null, Double.NaN, List.of()));
+                }
+            });
         }
         return out;
+    }
+
+    /** JMH's unit of an {@code @AuxCounters(EVENTS)} counter: a count per iteration. */
+    static final String EVENTS_UNIT = "#";
+    /** The report's unit for an EVENTS counter: its mean over the measurement iterations. */
+    static final String PER_ITERATION_UNIT = "per iteration";
+    /** Between a benchmark and one of its EVENTS counters, as in JMH's own output ({@code pair:ratio}). */
+    static final String COUNTER_SEPARATOR = ":";
+
+    private static final Pattern IDENTIFIER =
+            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+
+    /**
+     * The methods of a {@code @Group} result: its secondary metrics named like Java methods and in
+     * the primary score's unit (JMH reports each method of a group that way), when there are two or
+     * more; else none. An {@code @AuxCounters(OPERATIONS)} counter on a group would look the same;
+     * no benchmark of this project has one.
+     */
+    static List<String> groupMethods(Map<String, Object> secondary, String unit) {
+        List<String> methods = new ArrayList<>();
+        secondary.forEach((name, v) -> {
+            if (IDENTIFIER.matcher(name).matches() && unit != null && unit.equals(Json.object(v).get("scoreUnit"))) {
+                methods.add(name);
+            }
+        });
+        return methods.size() >= 2 ? methods : List.of();
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /**
+     * The half-width of the 99.9% confidence interval of the mean, from Student's t with n − 1
+     * degrees of freedom, as JMH computes it for primary scores; NaN below two values.
+     */
+    static double halfInterval(List<Double> values) {
+        int n = values.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mean = mean(values);
+        double ss = values.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+        double sd = Math.sqrt(ss / (n - 1));
+        return new TDistribution(n - 1).inverseCumulativeProbability(1 - 0.001 / 2) * sd / Math.sqrt(n);
     }
 
     /** The pseudo-parameter that names the forced flavour of a flavoured run. */
@@ -250,6 +325,11 @@ record Measurement(String benchmark, Map<String, String> params, String mode, in
         StringBuilder b = new StringBuilder("[");
         params.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(k).append('=').append(v));
         return b.append(']').toString();
+    }
+
+    /** Whether this is an {@code @AuxCounters(EVENTS)} counter: a mean per iteration, no time or rate. */
+    boolean isCounter() {
+        return PER_ITERATION_UNIT.equals(unit);
     }
 
     /** Whether the score is a time per operation (AverageTime, SampleTime, SingleShotTime). */

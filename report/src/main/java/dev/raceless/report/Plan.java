@@ -117,15 +117,19 @@ final class Plan {
      * class in {@link Suites#DEFAULT_PACKAGES}) and this thread sweep, without flavoured runs.
      */
     static Plan build(List<String> includes, List<Integer> sweep) {
-        return build(includes, sweep, List.of(), false);
+        return build(includes, sweep, List.of(), Preset.FULL);
     }
 
     /**
      * The plan, then for each flavour (a JDK 22+ set, see {@link Flavours}) the read-side classes
      * of {@link Suites#BOTH_FLAVOURS} that the includes select, again, forced to that flavour.
-     * {@code smoke}: only the first raceless method of each flavoured class.
+     * {@code smoke}: only the first raceless method of each flavoured class; {@code quick}: the
+     * flavoured runs of swept classes at up to {@link Suites#FLAVOURED_PEER_MAX_THREADS} threads
+     * only, the counts at which the flavours are compared, so that quick keeps its budget.
      */
-    static Plan build(List<String> includes, List<Integer> sweep, List<Flavours.Flavour> flavours, boolean smoke) {
+    static Plan build(List<String> includes, List<Integer> sweep, List<Flavours.Flavour> flavours, Preset preset) {
+        boolean smoke = preset == Preset.SMOKE;
+        boolean quick = preset == Preset.QUICK;
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream());
         OutputFormat silent = OutputFormatFactory.createFormatInstance(devNull, VerboseMode.SILENT);
         BenchmarkList list = BenchmarkList.defaultList();
@@ -176,7 +180,7 @@ final class Plan {
         for (Flavours.Flavour f : flavours) {
             for (Run r : main) {
                 Suites.Flavoured fl = Suites.flavoured(r.className());
-                if (fl == null) {
+                if (fl == null || quick && r.threads() != null && r.threads() > Suites.FLAVOURED_PEER_MAX_THREADS) {
                     continue;
                 }
                 List<String> methods = new ArrayList<>(smoke ? fl.ours().subList(0, 1) : fl.ours());
@@ -201,14 +205,15 @@ final class Plan {
     }
 
     /**
-     * A readable JMH include regex for these methods of the class: {@code ^pkg\.Class\.} when
-     * they are all of its methods, else {@code ^pkg\.Class\.(a|b)$}. Method names are Java
-     * identifiers, so only the class name needs escaping.
+     * A readable JMH include regex for these methods of the class: {@code ^pkg\.Class\.\w+$} when
+     * they are all of its methods (a method, not a nested class's: those are classes of their
+     * own), else {@code ^pkg\.Class\.(a|b)$}. Method names are Java identifiers, so only the
+     * class name needs escaping.
      */
     static String include(String cls, List<BenchmarkListEntry> entries, boolean allOfThem) {
         String prefix = "^" + cls.replace(".", "\\.").replace("$", "\\$") + "\\.";
         if (allOfThem) {
-            return prefix;
+            return prefix + "\\w+$";
         }
         return prefix + "(" + entries.stream().map(e -> e.getUsername().substring(cls.length() + 1)).distinct()
                 .collect(Collectors.joining("|")) + ")$";

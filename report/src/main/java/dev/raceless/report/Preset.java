@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
  * iteration, between {@link #QUICK_MIN_ITERATION_MS} and {@link #QUICK_MAX_ITERATION_MS}, that
  * fits all planned forks in {@link #QUICK_BUDGET_SECONDS}. So the suite can grow and quick still
  * ends on time; it measures less per benchmark instead, and the report prints the settings used.
+ * At the shortest iteration the plan may exceed the budget: the estimate takes the pessimistic
+ * overhead, and on an idle two-core machine a fork costs about 1 s beyond its iterations.
  * The budget covers the flavoured runs too (the read-side benchmarks again on a JDK 22+, forced
- * FENCED and forced ASYMMETRIC, about 44 forks): eight minutes, not ten, because the build comes
- * on top and on a loaded two-core machine a fork's overhead was measured at about 4 s instead of
- * 2.5 s.
+ * FENCED and forced ASYMMETRIC, at 1 and 2 threads: about 60 forks): eight minutes, not ten,
+ * because the build comes on top and on a loaded two-core machine a fork's overhead was measured
+ * at about 4 s instead of 2.5 s.
  */
 enum Preset {
     SMOKE("one 200 ms iteration, no warmup, one fork, 2 threads only: proves it runs, measures nothing"),

@@ -100,7 +100,7 @@ public final class Report {
             System.err.println("report: " + e.getMessage());
             return 2;
         }
-        Plan plan = Plan.build(a.includes, sweep, flavours, a.preset == Preset.SMOKE);
+        Plan plan = Plan.build(a.includes, sweep, flavours, a.preset);
         plan.notes.addAll(flavourNotes);
         if (plan.runs.isEmpty()) {
             System.err.println("report: no benchmark matches " + (a.includes.isEmpty() ? "the default suites"

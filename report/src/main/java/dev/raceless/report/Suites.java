@@ -44,8 +44,8 @@ final class Suites {
      * @param classRegex   the benchmark class, as a regex over its full name (whole match)
      * @param sweepThreads run it at every thread count of the sweep (1, 2, 4, …), or once
      * @param chart        how to draw it
-     * @param raceless     the methods that measure raceless; every other method of the class is a
-     *                     peer, and the ratio table divides each raceless method by each peer
+     * @param raceless     the methods that measure raceless; the ratio table divides each by each
+     *                     peer ({@link #isPeer})
      * @param peers        each peer method and whether it is correct for the scenario's job, in
      *                     words that start with "yes" or "no" ("no (a counter, no shutdown)");
      *                     empty when the class measures raceless alone
@@ -61,6 +61,16 @@ final class Suites {
 
         boolean isRaceless(String method) {
             return raceless.contains(method);
+        }
+
+        /**
+         * Whether the ratio tables divide raceless methods by this one: a listed peer, or, in a
+         * class with no peers listed, every method that is not raceless. Other methods of a class
+         * with peers (a {@code @Group}'s updater, a baseline) are shown but divide nothing.
+         */
+        boolean isPeer(String method) {
+            return peers.isEmpty() ? !isRaceless(method) && !method.contains(Measurement.COUNTER_SEPARATOR)
+                    : peers.containsKey(method);
         }
 
         /** Whether the method is correct for the job: "yes" for raceless, the peer's entry, or null. */
@@ -130,16 +140,57 @@ final class Suites {
                             + "how long does barrier() take behind a few queued actions?"),
             new Suite("Loader: hot path", LOADER + "LoaderHotPathBenchmark", true,
                     Chart.THROUGHPUT_VS_THREADS,
-                    List.of("acquireRelease", "acquireReleaseDuringChurn", "registryForEach4"),
+                    List.of("bindingAcquireRelease", "bindingCall", "bindingCallQuiescent", "acquireRelease",
+                            "acquireReleaseDuringChurn", "registryForEach4"),
                     Map.of("useCount", "yes for one module (the bare UseCount pair, no key lookup)"), true,
-                    "What does a call through the loader cost, against the bare UseCount pair, and while "
-                            + "another thread keeps unloading the module?"),
+                    "What does a call through the loader cost, through a binding the caller keeps and by "
+                            + "name, against the bare UseCount pair, and while another thread keeps unloading "
+                            + "the module?"),
             new Suite("Registry: deregistration latency", LOADER + "DeregistrationLatencyBenchmark", false,
                     Chart.LATENCY,
                     List.of("tryDeregister", "deregister", "deregisterAsyncIdle", "deregisterAsyncInFlight"),
                     Map.of(), true,
                     "How long from a deregistration call to DEREGISTERED, for each variant, with no call "
-                            + "in flight and with one that ends promptly?")
+                            + "in flight and with one that ends promptly?"),
+
+            // @Group benchmarks (one reader, one updater each): the reader rows are the question.
+            new Suite("QuiescentDomain: read-mostly lookups", GRACE + "ReadMostlyBenchmark", false, Chart.NONE,
+                    List.of("qsbrRead", "graceRead", "graceLocalRead"),
+                    Map.of("unprotectedRead", "no (no protection: the floor; a table may be freed while read)",
+                            "stampedRead", "yes (optimistic read, validated; the update takes the write lock)",
+                            "rwLockRead", "yes (the update takes the write lock)"), true,
+                    "What does a reader pay for one op of 64 lookups in a published table, while one updater "
+                            + "replaces the table and frees the old one once no reader can hold it, under each "
+                            + "protection and under none (the …Update rows: one replacement, its grace period "
+                            + "or write lock, and a 100 µs pause)?"),
+            new Suite("QuiescentDomain: quiescent()", GRACE + "ReadMostlyBenchmark\\.QuiescentCost", false,
+                    Chart.NONE, List.of("quiescent"),
+                    Map.of("volatileRead", "no (one volatile read: a scale, not a protection)"), true,
+                    "What does a reader's report of a quiescent state cost?"),
+            new Suite("QuiescentDomain: pool tasks", GRACE + "ReadMostlyBenchmark\\.PoolTask", false, Chart.NONE,
+                    List.of("quiescentExecutor"),
+                    Map.of("plainExecutor", "yes (the same pool without grace periods: the baseline)"), true,
+                    "What does a batch of 64 short tasks cost per task through a QuiescentExecutor, against "
+                            + "a plain ThreadPoolExecutor (each pool in its own forks) and the task alone?"),
+            new Suite("QuiescentDomain: pool tasks, paired", GRACE + "ReadMostlyBenchmark\\.PoolTaskPaired", false,
+                    Chart.NONE, List.of(), Map.of(), true,
+                    "The same batches on both pools in each fork, in alternating order: pair:ratio is each "
+                            + "iteration's time on the QuiescentExecutor over its time on the plain pool."),
+            new Suite("QuiescentDomain: synchronize() latency", GRACE + "ReadMostlyBenchmark\\.SynchronizeLatency",
+                    false, Chart.LATENCY, List.of("busy"), // idle: shown, no floor to divide by
+                    Map.of("busyFloorParked", "no (a bare handshake with the same workers: the floor of busy)",
+                            "busyFloorSpinning", "no (the same handshake, the waiter spinning)"), true,
+                    "How long does synchronize() take while 2 pool workers run short tasks back to back, "
+                            + "and while every worker is idle, against the floor of a handshake with the "
+                            + "same workers?"),
+
+            // The floors and the thread-scaling check: their own commands (class comments), not the report.
+            new Suite("Floors under the hot paths", REFCOUNT + "HotPathFloorBenchmark", false, Chart.NONE,
+                    List.of(), Map.of(), false,
+                    "What is the least a use pair can cost on this machine, one required step at a time?"),
+            new Suite("UseCount touched first by another thread", REFCOUNT + "TouchedFirstPairBenchmark", false,
+                    Chart.NONE, List.of(), Map.of(), false,
+                    "Does a count whose setup ran on another thread keep the slot path, at any thread count?")
     );
 
     /**
@@ -168,7 +219,12 @@ final class Suites {
                     List.of("longAdderFlag")),
             new Flavoured(GRACE + "ReadSideBenchmark", List.of("enterExit", "enterExitLocal"),
                     List.of("longAdderFlag")),
-            new Flavoured(LOADER + "LoaderHotPathBenchmark", List.of("acquireRelease"), List.of("useCount")),
+            new Flavoured(LOADER + "LoaderHotPathBenchmark", List.of("bindingAcquireRelease", "acquireRelease"),
+                    List.of("useCount")),
+            new Flavoured(GRACE + "ReadMostlyBenchmark", List.of("qsbr", "grace", "graceLocal"),
+                    List.of("unprotected")),
+            new Flavoured(GRACE + "ReadMostlyBenchmark\\.SynchronizeLatency", List.of("busy", "idle"),
+                    List.of("busyFloorParked")),
             new Flavoured(GRACE + "SynchronizeBenchmark", List.of("noReaders", "shortReaders"), List.of()),
             new Flavoured(REFCOUNT + "ShutdownLatencyBenchmark", List.of("crossThread"), List.of()));
 
